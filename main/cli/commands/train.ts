@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { initBackend } from '../../engine/backend.ts';
+import { loadData } from '../../engine/data/load.ts';
+import { aucTable } from '../../engine/metrics/evaluate.ts';
+import type { TrainConfig } from '../../engine/train/config.ts';
+import { resumeTraining, startTraining, type TrainResult } from '../../engine/train/run.ts';
+import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
+import { bar, CliError, fmt, makeOut } from '../output.ts';
+
+export const trainCommand: CommandSpec = {
+  name: 'train',
+  summary: 'train a DeepCSV-like tagger into a workspace run (or resume one)',
+  usage: 'tagscape train --data FILE|synthetic:N --workspace DIR --name RUN [--epochs E] [--seed S] [options] [--json]\n       tagscape train --workspace DIR --name RUN --resume --epochs E [--json]',
+  options: {
+    data: { type: 'string' },
+    workspace: { type: 'string' },
+    name: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    loss: { type: 'string' },
+    'focal-gamma': { type: 'string' },
+    patience: { type: 'string' },
+    hidden: { type: 'string' },
+    dropout: { type: 'string' },
+    reweight: { type: 'boolean' },
+    resume: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  help: [
+    ['--data FILE|synthetic:N', 'training jets: a Tagscape .h5 file or N generated jets'],
+    ['--workspace DIR', 'workspace folder holding the runs'],
+    ['--name RUN', 'run name (letters, digits, . _ -)'],
+    ['--epochs E', 'total epochs (default 10; with --resume the new total)'],
+    ['--seed S', 'seed of init, split, shuffling, dropout and synthetic data (default 1)'],
+    ['--batch B', 'batch size (default 512)'],
+    ['--lr LR', 'initial learning rate lr0, schedule lr0/(1+epoch/30) (default 1e-3)'],
+    ['--loss crossentropy|focal', 'loss function (default crossentropy)'],
+    ['--focal-gamma G', 'focal-loss gamma (default 2)'],
+    ['--patience P', 'early stopping after P epochs without a better validation loss (default 10)'],
+    ['--hidden 100,100,...', 'hidden layer widths (default 5 x 100)'],
+    ['--dropout R', 'dropout rate (default 0.1)'],
+    ['--reweight', 'reweight all flavours to the b-jet pT-eta spectrum'],
+    ['--resume', 'continue the run from its last checkpoint'],
+    ['--json', 'print the result as JSON on stdout (progress stays on stderr)'],
+  ],
+  async run(v) {
+    const out = makeOut(Boolean(v.json));
+    const workspace = path.resolve(requireString(v, 'workspace', 'train'));
+    const name = requireString(v, 'name', 'train');
+    const epochs = optionalNumber(v, 'epochs', { integer: true, min: 1 });
+    const backend = await initBackend();
+    out.note(`backend: ${backend.name}${backend.fallbacks.length ? ` (not used: ${backend.fallbacks.join('; ')})` : ''}`);
+
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const callbacks = {
+      signal: abort.signal,
+      onStart: (s: { name: string; resumedFrom: number; epochs: number; trainJets: number; valJets: number; testJets: number }) =>
+        out.note(`${s.resumedFrom ? `resuming "${s.name}" at epoch ${s.resumedFrom}` : `training "${s.name}"`} to ${s.epochs} epochs on ${s.trainJets} jets (validation ${s.valJets}, test ${s.testJets})`),
+      onBatchEnd: (p: { epoch: number; batch: number; batches: number; loss: number }) =>
+        out.progress.update(`epoch ${p.epoch} ${bar(p.batch / p.batches)} loss ${p.loss.toFixed(4)}`),
+      onEpochEnd: (r: { epoch: number; loss: number; val_loss: number; accuracy: number; val_auc: number | null; jets_per_s: number }) =>
+        out.progress.line(`epoch ${r.epoch}: loss ${r.loss.toFixed(4)}  acc ${r.accuracy.toFixed(3)}  val_loss ${r.val_loss.toFixed(4)}  val_auc ${fmt(r.val_auc)}  ${Math.round(r.jets_per_s)} jets/s`),
+    };
+    let result: TrainResult;
+    try {
+      if (v.resume) {
+        for (const k of ['seed', 'batch', 'lr', 'loss', 'focal-gamma', 'hidden', 'dropout', 'reweight']) {
+          if (v[k] !== undefined) throw new CliError(`--${k} cannot change when resuming; a resumed run keeps its stored config.`, 2);
+        }
+        const data = v.data ? await loadData(String(v.data)) : undefined;
+        result = await resumeTraining({ workspace, name, epochs, data, callbacks });
+      } else {
+        const spec = requireString(v, 'data', 'train');
+        const seed = optionalNumber(v, 'seed', { integer: true, min: 0 });
+        const config: Partial<TrainConfig> = {
+          epochs,
+          seed,
+          batchSize: optionalNumber(v, 'batch', { integer: true, min: 1 }),
+          learningRate: optionalNumber(v, 'lr'),
+          patience: optionalNumber(v, 'patience', { integer: true, min: 1 }),
+          hidden: numberList(v, 'hidden'),
+          dropout: optionalNumber(v, 'dropout'),
+          reweight: v.reweight ? true : undefined,
+        };
+        if (v.loss !== undefined || v['focal-gamma'] !== undefined) {
+          const lossName = (v.loss as string | undefined) ?? 'crossentropy';
+          if (lossName !== 'crossentropy' && lossName !== 'focal') throw new CliError(`--loss must be crossentropy or focal, not "${lossName}".`, 2);
+          config.loss = { name: lossName, gamma: optionalNumber(v, 'focal-gamma', { min: 0 }) ?? 2 };
+        }
+        for (const k of Object.keys(config) as Array<keyof TrainConfig>) if (config[k] === undefined) delete config[k];
+        const data = await loadData(spec, { seed: seed ?? 1 });
+        result = await startTraining({ workspace, name, data, config, callbacks });
+      }
+    } finally {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+    }
+    const auc = result.test ? aucTable(result.test) : null;
+    const last = result.history[result.history.length - 1];
+    const summary = {
+      backend: result.backend,
+      run: result.name,
+      workspace,
+      status: result.status,
+      epochs_done: result.epochs_done,
+      best_epoch: result.best_epoch,
+      stopped_early: result.stopped_early,
+      train_jets_per_s: last ? Math.round(result.history.reduce((s, h) => s + h.jets_per_s, 0) / result.history.length) : null,
+      final: last ?? null,
+      test_auc: auc,
+    };
+    out.result(
+      summary,
+      `run "${result.name}" ${result.status} after ${result.epochs_done} epochs (best ${result.best_epoch})` +
+        (auc ? `; test AUC ${Object.entries(auc).map(([k, a]) => `${k} ${fmt(a)}`).join('  ')}` : ''),
+    );
+    return result.status === 'interrupted' ? 130 : 0;
+  },
+};

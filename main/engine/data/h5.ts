@@ -1,0 +1,143 @@
+/**
+ * The Tagscape HDF5 layout (also what `attack --out` writes):
+ *   features            N x F float32, physical units
+ *   labels              N int32, index into class_names
+ *   weights             N float32 (optional)
+ *   feature_names       F strings
+ *   feature_is_integer  F uint8
+ *   feature_default     F float32, NaN where a feature has no default
+ *   class_names         C strings
+ *   extra datasets      any other N-long 1D array (e.g. source_index)
+ *   attribute schema    schema name ("deepcsv", "uci")
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import h5wasm from 'h5wasm/node';
+import { getSchema } from '../schema/index.ts';
+import type { FeatureSchema } from '../schema/types.ts';
+import { produceFileAtomic } from '../store/atomic.ts';
+import { findNonFinite, type JetDataset } from './dataset.ts';
+import { sha256File } from './hash.ts';
+
+export interface WriteOptions {
+  /** Extra per-jet 1D arrays stored beside the features (e.g. source_index). */
+  extra?: Record<string, Int32Array | Float32Array>;
+  /** String attributes on the root group (provenance). */
+  attributes?: Record<string, string>;
+}
+
+export async function writeJetsH5(file: string, d: JetDataset, options: WriteOptions = {}): Promise<void> {
+  await h5wasm.ready;
+  const F = d.schema.features.length;
+  await produceFileAtomic(path.resolve(file), (tmp) => {
+    const f = new h5wasm.File(tmp, 'w');
+    try {
+      f.create_dataset({ name: 'features', data: d.features, shape: [d.n, F], dtype: '<f4' });
+      f.create_dataset({ name: 'labels', data: d.labels, shape: [d.n], dtype: '<i4' });
+      if (d.weights) f.create_dataset({ name: 'weights', data: d.weights, shape: [d.n], dtype: '<f4' });
+      f.create_dataset({ name: 'feature_names', data: d.schema.features.map((x) => x.name) });
+      f.create_dataset({ name: 'feature_is_integer', data: Uint8Array.from(d.schema.features, (x) => (x.integer ? 1 : 0)), dtype: '<B' });
+      f.create_dataset({ name: 'feature_default', data: Float32Array.from(d.schema.features, (x) => x.defaultValue), dtype: '<f4' });
+      f.create_dataset({ name: 'class_names', data: d.schema.classes });
+      for (const [name, arr] of Object.entries(options.extra ?? {})) {
+        f.create_dataset({ name, data: arr, shape: [arr.length], dtype: arr instanceof Int32Array ? '<i4' : '<f4' });
+      }
+      f.create_attribute('schema', d.schema.name);
+      for (const [k, v] of Object.entries(options.attributes ?? {})) f.create_attribute(k, v);
+    } finally {
+      f.close();
+    }
+  });
+}
+
+function fail(file: string, what: string): never {
+  throw new Error(`${file}: ${what}`);
+}
+
+function toStrings(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string') return [v];
+  return [];
+}
+
+/** Read a Tagscape-layout HDF5 file and check it against its schema. */
+export async function readJetsH5(file: string): Promise<JetDataset> {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) fail(file, 'no such file.');
+  await h5wasm.ready;
+  let f: InstanceType<typeof h5wasm.File>;
+  try {
+    f = new h5wasm.File(abs, 'r');
+  } catch {
+    fail(file, 'not a readable HDF5 file (truncated or another format); re-create it with `tagscape generate` or export it again.');
+  }
+  try {
+    const dsFeatures = f.get('features');
+    const dsLabels = f.get('labels');
+    if (!(dsFeatures instanceof h5wasm.Dataset)) fail(file, 'has no "features" dataset; Tagscape files hold features (N x F), labels (N) and feature_names.');
+    if (!(dsLabels instanceof h5wasm.Dataset)) fail(file, 'has no "labels" dataset (class index per jet).');
+    const shape = dsFeatures.shape ?? [];
+    if (shape.length !== 2) fail(file, `"features" must be 2-dimensional (jets x features), it has shape [${shape.join(', ')}].`);
+    const [n, F] = shape;
+
+    const schemaAttr = f.attrs['schema'] ? String(f.get_attribute('schema', true)) : 'deepcsv';
+    let schema: FeatureSchema;
+    try {
+      schema = getSchema(schemaAttr);
+    } catch (e) {
+      fail(file, (e as Error).message);
+    }
+    const names = toStrings(f.get('feature_names') instanceof h5wasm.Dataset ? (f.get('feature_names') as InstanceType<typeof h5wasm.Dataset>).to_array() : null);
+    if (names.length === 0) fail(file, 'has no "feature_names" dataset naming the columns of "features".');
+    if (names.length !== F) fail(file, `"feature_names" has ${names.length} names but "features" has ${F} columns.`);
+    const expected = schema.features.map((x) => x.name);
+    if (F !== expected.length) fail(file, `has ${F} features; the ${schema.name} schema needs ${expected.length}.`);
+    const wrong = expected.findIndex((name, i) => names[i] !== name);
+    if (wrong >= 0) fail(file, `feature column ${wrong} is "${names[wrong]}", the ${schema.name} schema expects "${expected[wrong]}" there.`);
+
+    const classNames = toStrings(f.get('class_names') instanceof h5wasm.Dataset ? (f.get('class_names') as InstanceType<typeof h5wasm.Dataset>).to_array() : schema.classes);
+    if (classNames.join(',') !== schema.classes.join(',')) {
+      fail(file, `class_names are [${classNames.join(', ')}], the ${schema.name} schema has [${schema.classes.join(', ')}].`);
+    }
+
+    const features = Float32Array.from(dsFeatures.value as ArrayLike<number>);
+    if (features.length !== n * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
+    const bad = findNonFinite(features, F);
+    if (bad) {
+      fail(file, `${bad.count} feature entries are NaN or infinite (first: jet ${bad.jet}, ${expected[bad.feature]}); replace them by the feature's default value or drop those jets.`);
+    }
+    const rawLabels = dsLabels.value as ArrayLike<number | bigint>;
+    if (rawLabels.length !== n) fail(file, `"labels" has ${rawLabels.length} entries for ${n} jets.`);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = Number(rawLabels[i]);
+      if (!Number.isInteger(v) || v < 0 || v >= schema.classes.length) {
+        fail(file, `jet ${i} has label ${v}, which is not a class index 0..${schema.classes.length - 1} (${schema.classes.join(', ')}).`);
+      }
+      labels[i] = v;
+    }
+    let weights: Float32Array | undefined;
+    const dsW = f.get('weights');
+    if (dsW instanceof h5wasm.Dataset) {
+      weights = Float32Array.from(dsW.value as ArrayLike<number>);
+      if (weights.length !== n) fail(file, `"weights" has ${weights.length} entries for ${n} jets.`);
+      if (weights.some((w) => !Number.isFinite(w) || w < 0)) fail(file, '"weights" contains negative, NaN or infinite values.');
+    }
+    return { schema, n, features, labels, weights, source: { spec: abs, hash: sha256File(abs), kind: 'hdf5' } };
+  } finally {
+    f.close();
+  }
+}
+
+/** Read one extra per-jet dataset (e.g. source_index) if the file has it. */
+export async function readExtraH5(file: string, name: string): Promise<Float64Array | null> {
+  await h5wasm.ready;
+  const f = new h5wasm.File(path.resolve(file), 'r');
+  try {
+    const ds = f.get(name);
+    if (!(ds instanceof h5wasm.Dataset)) return null;
+    return Float64Array.from(ds.value as ArrayLike<number>, Number);
+  } finally {
+    f.close();
+  }
+}

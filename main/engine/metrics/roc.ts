@@ -1,0 +1,126 @@
+/**
+ * ROC curves in the flavour-tagging convention: signal efficiency (e.g. b-jet efficiency) against
+ * background mistag rate, built by sweeping the cut from high to low score. Jets with equal scores
+ * enter together, so a tie contributes a diagonal segment (half credit), exactly as the Mann–Whitney
+ * statistic counts it.
+ */
+
+export interface RocCurve {
+  /** Signal efficiency at each cut, from 0 up to 1. */
+  eff: number[];
+  /** Background mistag rate at each cut, from 0 up to 1. */
+  mistag: number[];
+  /** The cut: a jet is tagged when its score >= threshold (Infinity for the first point). */
+  threshold: number[];
+}
+
+export interface RocInput {
+  scores: ArrayLike<number>;
+  /** 1 for signal, 0 for background; other values are ignored (e.g. c jets in BvL). */
+  isSignal: ArrayLike<number>;
+  /** Optional non-negative per-jet weights. */
+  weights?: ArrayLike<number>;
+}
+
+export interface RocResult {
+  curve: RocCurve;
+  auc: number;
+  signal: number;
+  background: number;
+}
+
+/** null when there is no signal or no background: the curve is undefined, and we say so instead of NaN. */
+export function rocCurve(input: RocInput): RocResult | null {
+  const { scores, isSignal, weights } = input;
+  const idx: number[] = [];
+  let sumS = 0;
+  let sumB = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const s = isSignal[i];
+    if (s !== 0 && s !== 1) continue;
+    const w = weights ? weights[i] : 1;
+    if (!(w >= 0)) throw new RangeError(`ROC weights must be non-negative; jet ${i} has ${w}.`);
+    if (!Number.isFinite(scores[i])) throw new RangeError(`ROC scores must be finite; jet ${i} has ${scores[i]}.`);
+    idx.push(i);
+    if (s === 1) sumS += w;
+    else sumB += w;
+  }
+  if (sumS <= 0 || sumB <= 0) return null;
+  idx.sort((a, b) => scores[b] - scores[a]);
+  const eff = [0];
+  const mistag = [0];
+  const threshold = [Infinity];
+  let tp = 0;
+  let fp = 0;
+  let auc = 0;
+  for (let k = 0; k < idx.length; ) {
+    const cut = scores[idx[k]];
+    let dtp = 0;
+    let dfp = 0;
+    while (k < idx.length && scores[idx[k]] === cut) {
+      const i = idx[k++];
+      const w = weights ? weights[i] : 1;
+      if (isSignal[i] === 1) dtp += w;
+      else dfp += w;
+    }
+    // Trapezoid in (mistag, eff): area under the segment from the previous point.
+    auc += (dfp / sumB) * ((tp + dtp / 2) / sumS);
+    tp += dtp;
+    fp += dfp;
+    eff.push(tp / sumS);
+    mistag.push(fp / sumB);
+    threshold.push(cut);
+  }
+  return { curve: { eff, mistag, threshold }, auc, signal: sumS, background: sumB };
+}
+
+function interpolate(xs: number[], ys: number[], x: number): number {
+  // xs is non-decreasing; return the y where the curve first reaches x.
+  for (let k = 1; k < xs.length; k++) {
+    if (xs[k] >= x) {
+      const dx = xs[k] - xs[k - 1];
+      if (dx <= 0) return ys[k];
+      return ys[k - 1] + ((x - xs[k - 1]) / dx) * (ys[k] - ys[k - 1]);
+    }
+  }
+  return ys[ys.length - 1];
+}
+
+/** Mistag rate at a given signal efficiency (linear interpolation along the curve). */
+export function mistagAtEfficiency(curve: RocCurve, eff: number): number {
+  return interpolate(curve.eff, curve.mistag, eff);
+}
+
+/** Signal efficiency at a given mistag rate, e.g. the 10%, 1%, 0.1% working points. */
+export function efficiencyAtMistag(curve: RocCurve, mistag: number): number {
+  return interpolate(curve.mistag, curve.eff, mistag);
+}
+
+/** The cut value that realises a mistag rate (the working point's threshold). */
+export function thresholdAtMistag(curve: RocCurve, mistag: number): number {
+  const k = curve.mistag.findIndex((m) => m > mistag);
+  return k <= 0 ? curve.threshold[curve.threshold.length - 1] : curve.threshold[k - 1];
+}
+
+/**
+ * Fewer points for storage and plotting: keeps every point where efficiency moved by >= dEff or
+ * log10(mistag) by >= dLog since the last kept point, plus both ends.
+ */
+export function decimateRoc(curve: RocCurve, dEff = 0.002, dLog = 0.01): RocCurve {
+  const out: RocCurve = { eff: [], mistag: [], threshold: [] };
+  const keep = (k: number) => {
+    out.eff.push(curve.eff[k]);
+    out.mistag.push(curve.mistag[k]);
+    out.threshold.push(curve.threshold[k]);
+  };
+  const last = curve.eff.length - 1;
+  keep(0);
+  for (let k = 1; k < last; k++) {
+    const pe = out.eff[out.eff.length - 1];
+    const pm = out.mistag[out.mistag.length - 1];
+    const lm = (m: number) => Math.log10(Math.max(m, 1e-7));
+    if (Math.abs(curve.eff[k] - pe) >= dEff || Math.abs(lm(curve.mistag[k]) - lm(pm)) >= dLog) keep(k);
+  }
+  if (last > 0) keep(last);
+  return out;
+}

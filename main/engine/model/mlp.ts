@@ -1,0 +1,104 @@
+/**
+ * A DeepCSV-like dense network written directly on tfjs-core ops: weights are plain variables, so
+ * training, input gradients (attacks), double backpropagation and serialisation need no layers API.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../rng.ts';
+
+export interface MlpConfig {
+  inputs: number;
+  outputs: number;
+  /** Hidden layer widths. @default [100, 100, 100, 100, 100] (DeepCSV) */
+  hidden: number[];
+  /** Dropout rate after every hidden layer during training. @default 0.1 */
+  dropout: number;
+}
+
+export const DEFAULT_HIDDEN = [100, 100, 100, 100, 100];
+
+export class Mlp {
+  readonly weights: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+
+  constructor(readonly config: MlpConfig, seed: number) {
+    const rng = new Rng(seed);
+    const widths = [config.inputs, ...config.hidden, config.outputs];
+    for (let l = 0; l + 1 < widths.length; l++) {
+      const [fanIn, fanOut] = [widths[l], widths[l + 1]];
+      const last = l + 2 === widths.length;
+      // He-uniform for ReLU layers, Glorot-uniform for the softmax layer.
+      const limit = last ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
+      const w = Float32Array.from({ length: fanIn * fanOut }, () => rng.range(-limit, limit));
+      this.weights.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true));
+      this.biases.push(tf.variable(tf.zeros([fanOut]), true));
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return this.weights.flatMap((w, i) => [w, this.biases[i]]);
+  }
+
+  get parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  /**
+   * Logits for a batch. With `dropoutSeed` set, dropout is applied (training mode); the seed makes the
+   * masks reproducible from the run's random stream.
+   */
+  logits(x: tf.Tensor2D, dropoutSeed?: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h: tf.Tensor2D = x;
+      const L = this.weights.length;
+      for (let l = 0; l < L; l++) {
+        h = tf.add(tf.matMul(h, this.weights[l]), this.biases[l]) as tf.Tensor2D;
+        if (l + 1 < L) {
+          h = tf.relu(h);
+          if (dropoutSeed !== undefined && this.config.dropout > 0) {
+            const keep = 1 - this.config.dropout;
+            const mask = tf.cast(tf.less(tf.randomUniform(h.shape, 0, 1, 'float32', dropoutSeed + l), keep), 'float32');
+            h = tf.mul(h, tf.mul(mask, 1 / keep)) as tf.Tensor2D;
+          }
+        }
+      }
+      return h;
+    });
+  }
+
+  /** Class probabilities (inference mode). */
+  predict(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.softmax(this.logits(x)));
+  }
+
+  getWeights(): Float32Array[] {
+    return this.variables.map((v) => v.dataSync() as Float32Array).map((a) => Float32Array.from(a));
+  }
+
+  setWeights(values: Float32Array[]): void {
+    const vars = this.variables;
+    if (values.length !== vars.length) throw new Error(`Expected ${vars.length} weight arrays, got ${values.length}.`);
+    vars.forEach((v, i) => {
+      if (values[i].length !== v.size) throw new Error(`Weight array ${i} has ${values[i].length} values, expected ${v.size}.`);
+      v.assign(tf.tensor(values[i], v.shape));
+    });
+  }
+
+  dispose(): void {
+    this.variables.forEach((v) => v.dispose());
+  }
+}
+
+/** Probabilities for rows of a scaled n x F array, in chunks so memory stays bounded. */
+export function predictArray(model: Mlp, scaled: Float32Array, chunk = 8192): Float32Array {
+  const F = model.config.inputs;
+  const C = model.config.outputs;
+  const n = scaled.length / F;
+  const out = new Float32Array(n * C);
+  for (let s = 0; s < n; s += chunk) {
+    const e = Math.min(n, s + chunk);
+    const probs = tf.tidy(() => model.predict(tf.tensor2d(scaled.subarray(s * F, e * F), [e - s, F])));
+    out.set(probs.dataSync() as Float32Array, s * C);
+    probs.dispose();
+  }
+  return out;
+}

@@ -1,0 +1,18 @@
+import { DEEPCSV_SCHEMA } from './deepcsv.ts';
+import type { FeatureSchema } from './types.ts';
+import { uciSchema } from './uci.ts';
+
+export const SCHEMA_NAMES = ['deepcsv', 'uci'] as const;
+
+export function getSchema(name: string): FeatureSchema {
+  switch (name) {
+    case 'deepcsv':
+      return DEEPCSV_SCHEMA;
+    case 'uci':
+      return uciSchema();
+    default:
+      throw new Error(`Unknown feature schema "${name}"; known schemas: ${SCHEMA_NAMES.join(', ')}.`);
+  }
+}
+
+export * from './types.ts';

@@ -1,0 +1,55 @@
+import type { LossConfig } from '../model/losses.ts';
+import { DEFAULT_HIDDEN } from '../model/mlp.ts';
+
+/** Everything that determines a training run besides the data. Defaults follow the paper's DeepCSV setup. */
+export interface TrainConfig {
+  /** Total number of epochs (a resumed run continues up to this). @default 10 */
+  epochs: number;
+  /** Jets per gradient step. @default 512 */
+  batchSize: number;
+  /** Initial Adam learning rate lr0; the schedule is lr0 / (1 + epoch / 30). @default 1e-3 */
+  learningRate: number;
+  /** @default { name: 'crossentropy', gamma: 2 } */
+  loss: LossConfig;
+  /** Stop after this many epochs without a lower validation loss. @default 10 */
+  patience: number;
+  /** Seed of initialisation, split, shuffling and dropout. @default 1 */
+  seed: number;
+  /** Hidden layer widths. @default [100, 100, 100, 100, 100] */
+  hidden: number[];
+  /** @default 0.1 */
+  dropout: number;
+  /** Reweight every flavour to the b-jet (pT, |eta|) distribution in the loss. @default false */
+  reweight: boolean;
+  /** Train / validation / test fractions. @default [0.72, 0.08, 0.2] */
+  splitFractions: [number, number, number];
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  epochs: 10,
+  batchSize: 512,
+  learningRate: 1e-3,
+  loss: { name: 'crossentropy', gamma: 2 },
+  patience: 10,
+  seed: 1,
+  hidden: DEFAULT_HIDDEN,
+  dropout: 0.1,
+  reweight: false,
+  splitFractions: [0.72, 0.08, 0.2],
+};
+
+export function validateTrainConfig(c: TrainConfig): void {
+  const bad = (what: string) => {
+    throw new Error(`Invalid training setting: ${what}.`);
+  };
+  if (!Number.isInteger(c.epochs) || c.epochs < 1) bad(`epochs must be a positive integer, not ${c.epochs}`);
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) bad(`batch size must be a positive integer, not ${c.batchSize}`);
+  if (!(c.learningRate > 0)) bad(`learning rate must be positive, not ${c.learningRate}`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) bad(`dropout must be in [0, 1), not ${c.dropout}`);
+  if (!Number.isInteger(c.patience) || c.patience < 1) bad(`patience must be a positive integer, not ${c.patience}`);
+  if (c.hidden.length === 0 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) bad(`hidden layers must be positive integers, not [${c.hidden}]`);
+  if (c.loss.name !== 'crossentropy' && c.loss.name !== 'focal') bad(`loss must be crossentropy or focal, not ${c.loss.name}`);
+  if (!(c.loss.gamma >= 0)) bad(`focal gamma must be >= 0, not ${c.loss.gamma}`);
+  const [a, b, t] = c.splitFractions;
+  if (![a, b, t].every((x) => x >= 0) || Math.abs(a + b + t - 1) > 1e-6 || a === 0 || b === 0) bad('split fractions must be non-negative, sum to 1, with non-empty train and validation parts');
+}

@@ -1,0 +1,220 @@
+/**
+ * Training runs in the store: a new run writes its config, split and standardisation, then trains with
+ * a checkpoint every epoch; a resumed run reloads exactly that state and continues to the new total.
+ * The same function serves the CLI, job processes and tests.
+ */
+import { activeBackend } from '../backend.ts';
+import type { JetDataset } from '../data/dataset.ts';
+import { loadData } from '../data/load.ts';
+import { evaluatePredictions, type EvaluationReport } from '../metrics/evaluate.ts';
+import { Adam } from '../model/adam.ts';
+import { Mlp, predictArray, type MlpConfig } from '../model/mlp.ts';
+import { loadModelArrays, modelArrays } from '../model/serialize.ts';
+import { ptEtaWeights } from '../preprocess/reweight.ts';
+import { makeSplit, rowsOf, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../preprocess/split.ts';
+import { applyStandardizer, fitStandardizer, type Standardizer } from '../preprocess/standardize.ts';
+import { Rng } from '../rng.ts';
+import { readBundle, writeBundle } from '../store/bundle.ts';
+import { Workspace, type StatusFile } from '../store/workspace.ts';
+import { TAGSCAPE_VERSION } from '../version.ts';
+import { DEFAULT_TRAIN_CONFIG, validateTrainConfig, type TrainConfig } from './config.ts';
+import { freshLoopState, trainLoop, type BatchProgress, type EpochRecord, type LoopState, type SplitArrays } from './loop.ts';
+
+export interface RunConfig {
+  tagscape_version: string;
+  name: string;
+  created: string;
+  backend: string;
+  schema: string;
+  features: string[];
+  classes: string[];
+  data: { spec: string; hash: string; kind: string; jets: number };
+  train: TrainConfig;
+  model: MlpConfig;
+}
+
+export interface TrainCallbacks {
+  onStart?(info: { name: string; resumedFrom: number; epochs: number; trainJets: number; valJets: number; testJets: number; backend: string }): void;
+  onBatchEnd?(p: BatchProgress): void;
+  onEpochEnd?(rec: EpochRecord): void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  name: string;
+  status: StatusFile['status'];
+  backend: string;
+  epochs_done: number;
+  best_epoch: number;
+  stopped_early: boolean;
+  history: EpochRecord[];
+  /** Evaluation of the best weights on the held-out test split. */
+  test: EvaluationReport | null;
+}
+
+export interface StartOptions {
+  workspace: string;
+  name: string;
+  data: JetDataset;
+  config?: Partial<TrainConfig>;
+  callbacks?: TrainCallbacks;
+}
+
+export interface ResumeOptions {
+  workspace: string;
+  name: string;
+  /** New total number of epochs. */
+  epochs?: number;
+  /** The data; loaded from the run's stored spec when omitted. Must hash-match the training data. */
+  data?: JetDataset;
+  callbacks?: TrainCallbacks;
+}
+
+interface Prepared {
+  ws: Workspace;
+  config: RunConfig;
+  data: JetDataset;
+  split: Uint8Array;
+  standardizer: Standardizer;
+}
+
+function splitArrays(p: Prepared, which: number, weights: Float32Array): SplitArrays {
+  const rows = rowsOf(p.split, which);
+  return {
+    x: applyStandardizer(p.data.features, p.data.schema, p.standardizer, rows),
+    y: Int32Array.from(rows, (i) => p.data.labels[i]),
+    w: Float32Array.from(rows, (i) => weights[i]),
+  };
+}
+
+function jetWeights(data: JetDataset, split: Uint8Array, config: TrainConfig): Float32Array {
+  if (config.reweight) return ptEtaWeights(data, rowsOf(split, SPLIT_TRAIN));
+  return data.weights ?? new Float32Array(data.n).fill(1);
+}
+
+export async function startTraining(opts: StartOptions): Promise<TrainResult> {
+  const ws = new Workspace(opts.workspace);
+  if (ws.exists(opts.name)) {
+    throw new Error(`A run named "${opts.name}" already exists in ${opts.workspace}; use --resume to continue it or choose another --name.`);
+  }
+  const train: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...opts.config, loss: { ...DEFAULT_TRAIN_CONFIG.loss, ...opts.config?.loss } };
+  validateTrainConfig(train);
+  const { data } = opts;
+  if (data.n < 10) throw new Error(`Training needs at least 10 jets; the data has ${data.n}.`);
+  const split = makeSplit(data.n, { seed: train.seed, fractions: train.splitFractions });
+  const standardizer = fitStandardizer(data.features, data.schema, rowsOf(split, SPLIT_TRAIN));
+  const config: RunConfig = {
+    tagscape_version: TAGSCAPE_VERSION,
+    name: opts.name,
+    created: new Date().toISOString(),
+    backend: activeBackend(),
+    schema: data.schema.name,
+    features: data.schema.features.map((f) => f.name),
+    classes: data.schema.classes,
+    data: { spec: data.source.spec, hash: data.source.hash, kind: data.source.kind, jets: data.n },
+    train,
+    model: { inputs: data.schema.features.length, outputs: data.schema.classes.length, hidden: train.hidden, dropout: train.dropout },
+  };
+  ws.writeStatus(opts.name, { status: 'running', pid: process.pid, epochs_done: 0, epochs_target: train.epochs, started: new Date().toISOString() });
+  ws.writeJson(opts.name, 'preprocess.json', { standardizer, default_policy: 'defaults excluded from mean/std; mapped one sigma beyond the observed range' });
+  writeBundle(ws.file(opts.name, 'split.bin'), { arrays: { split: { data: split, shape: [data.n] } }, meta: { seed: train.seed, fractions: train.splitFractions, codes: { train: SPLIT_TRAIN, val: SPLIT_VAL, test: SPLIT_TEST } } });
+  ws.writeJson(opts.name, 'history.json', []);
+  // config.json last: its presence is what makes the folder a run.
+  ws.writeJson(opts.name, 'config.json', config);
+  return runLoop({ ws, config, data, split, standardizer }, null, opts.callbacks ?? {});
+}
+
+export async function resumeTraining(opts: ResumeOptions): Promise<TrainResult> {
+  const ws = new Workspace(opts.workspace);
+  ws.requireRun(opts.name);
+  const config = ws.readJson<RunConfig>(opts.name, 'config.json');
+  const status = ws.status(opts.name);
+  if (status.status === 'running') throw new Error(`Run "${opts.name}" is still being trained by process ${status.pid}; wait for it or stop it first.`);
+  const epochs = opts.epochs ?? config.train.epochs;
+  const data = opts.data ?? (await loadData(config.data.spec, { seed: config.train.seed }));
+  if (data.source.hash !== config.data.hash) {
+    throw new Error(`The data given to resume "${opts.name}" differ from the data it was trained on (${config.data.spec}); resume with the same file.`);
+  }
+  const done = ws.checkpoints(opts.name);
+  const last = done.length ? done[done.length - 1] : 0;
+  if (epochs < last) throw new Error(`Run "${opts.name}" already has ${last} epochs; --epochs ${epochs} would go backwards.`);
+  config.train = { ...config.train, epochs };
+  ws.writeJson(opts.name, 'config.json', config);
+  const split = readBundle(ws.file(opts.name, 'split.bin')).arrays.split.data as Uint8Array;
+  const { standardizer } = ws.readJson<{ standardizer: Standardizer }>(opts.name, 'preprocess.json');
+  ws.writeStatus(opts.name, { status: 'running', pid: process.pid, epochs_target: epochs });
+  return runLoop({ ws, config, data, split, standardizer }, last, opts.callbacks ?? {});
+}
+
+async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbacks): Promise<TrainResult> {
+  const { ws, config } = p;
+  const name = config.name;
+  const train = config.train;
+  const weights = jetWeights(p.data, p.split, train);
+  const trainSet = splitArrays(p, SPLIT_TRAIN, weights);
+  const valSet = splitArrays(p, SPLIT_VAL, weights);
+  const model = new Mlp(config.model, train.seed);
+  const adam = new Adam(model.variables);
+  let state: LoopState = freshLoopState(train.seed);
+  let history = ws.readJsonIfExists<EpochRecord[]>(name, 'history.json') ?? [];
+  try {
+    if (resumeEpoch) {
+      const ck = readBundle(ws.checkpointFile(name, resumeEpoch));
+      loadModelArrays(model, ck.arrays);
+      const meta = ck.meta as { adam_step: number; rng: number[]; best_val_loss: number; best_epoch: number; bad_epochs: number };
+      adam.setState({
+        step: meta.adam_step,
+        m: model.variables.map((_, i) => ck.arrays[`m${i}`].data as Float32Array),
+        v: model.variables.map((_, i) => ck.arrays[`v${i}`].data as Float32Array),
+      });
+      state = { epoch: resumeEpoch, rng: Rng.fromState(meta.rng), bestValLoss: meta.best_val_loss ?? Infinity, bestEpoch: meta.best_epoch, badEpochs: meta.bad_epochs };
+      history = history.filter((h) => h.epoch <= resumeEpoch);
+    }
+    cb.onStart?.({
+      name, resumedFrom: resumeEpoch ?? 0, epochs: train.epochs, trainJets: trainSet.y.length, valJets: valSet.y.length,
+      testJets: rowsOf(p.split, SPLIT_TEST).length, backend: activeBackend(),
+    });
+    const outcome = await trainLoop(model, adam, p.data.schema, trainSet, valSet, train, state, {
+      onBatchEnd: cb.onBatchEnd,
+      signal: cb.signal,
+      onEpoch: (rec, st, improved) => {
+        const adamState = adam.getState();
+        const arrays = modelArrays(model);
+        adamState.m.forEach((m, i) => (arrays[`m${i}`] = { data: m, shape: [m.length] }));
+        adamState.v.forEach((v, i) => (arrays[`v${i}`] = { data: v, shape: [v.length] }));
+        writeBundle(ws.checkpointFile(name, st.epoch), {
+          arrays,
+          meta: { epoch: st.epoch, adam_step: adamState.step, rng: st.rng.state(), best_val_loss: st.bestValLoss, best_epoch: st.bestEpoch, bad_epochs: st.badEpochs },
+        });
+        if (improved) writeBundle(ws.file(name, 'model.bin'), { arrays: modelArrays(model), meta: { epoch: st.epoch, val_loss: rec.val_loss } });
+        history.push(rec);
+        ws.writeJson(name, 'history.json', history);
+        ws.writeStatus(name, { epochs_done: st.epoch });
+        cb.onEpochEnd?.(rec);
+      },
+    });
+    if (outcome === 'aborted') {
+      ws.writeStatus(name, { status: 'interrupted', epochs_done: state.epoch });
+      return { name, status: 'interrupted', backend: activeBackend(), epochs_done: state.epoch, best_epoch: state.bestEpoch, stopped_early: false, history, test: null };
+    }
+    // Evaluate the best weights on the held-out test split and store the metrics with the run.
+    loadModelArrays(model, readBundle(ws.file(name, 'model.bin')).arrays);
+    const testRows = rowsOf(p.split, SPLIT_TEST);
+    let test: EvaluationReport | null = null;
+    if (testRows.length > 0) {
+      const x = applyStandardizer(p.data.features, p.data.schema, p.standardizer, testRows);
+      const labels = Int32Array.from(testRows, (i) => p.data.labels[i]);
+      test = evaluatePredictions(p.data.schema, predictArray(model, x), labels, p.data.weights ? Float32Array.from(testRows, (i) => p.data.weights![i]) : undefined);
+      ws.writeJson(name, 'metrics.json', { split: 'test', best_epoch: state.bestEpoch, ...test });
+    }
+    const stoppedEarly = outcome === 'early-stopped';
+    ws.writeStatus(name, { status: 'complete', epochs_done: state.epoch, stopped_early: stoppedEarly });
+    return { name, status: 'complete', backend: activeBackend(), epochs_done: state.epoch, best_epoch: state.bestEpoch, stopped_early: stoppedEarly, history, test };
+  } catch (err) {
+    ws.writeStatus(name, { status: 'failed', error: (err as Error).message });
+    throw err;
+  } finally {
+    model.dispose();
+    adam.dispose();
+  }
+}
