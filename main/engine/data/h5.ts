@@ -17,6 +17,7 @@ import { getSchema } from '../schema/index.ts';
 import type { FeatureSchema } from '../schema/types.ts';
 import { produceFileAtomic } from '../store/atomic.ts';
 import { findNonFinite, type JetDataset } from './dataset.ts';
+import { checkHdf5File } from './h5-superblock.ts';
 import { sha256File } from './hash.ts';
 
 export interface WriteOptions {
@@ -64,6 +65,11 @@ function toStrings(v: unknown): string[] {
 export async function readJetsH5(file: string): Promise<JetDataset> {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) fail(file, 'no such file.');
+  const check = checkHdf5File(abs);
+  if (!check.ok && check.reason === 'not-hdf5') fail(file, 'not an HDF5 file; Tagscape reads .h5 files in its own layout (see `tagscape generate`).');
+  if (!check.ok && check.reason === 'truncated') {
+    fail(file, `truncated: the file has ${check.actual} bytes but its header says ${check.expected}; copy or export it again.`);
+  }
   await h5wasm.ready;
   let f: InstanceType<typeof h5wasm.File>;
   try {
