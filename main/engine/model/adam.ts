@@ -4,6 +4,7 @@
  * the schedule lr0 / (1 + epoch / 30) per epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { assignFrom, variableFrom } from './mlp.ts';
 
 export interface AdamState {
   step: number;
@@ -17,8 +18,8 @@ export class Adam {
   private readonly v: tf.Variable[];
 
   constructor(private readonly vars: tf.Variable[], readonly beta1 = 0.9, readonly beta2 = 0.999, readonly eps = 1e-8) {
-    this.m = vars.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = vars.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.m = vars.map((x) => variableFrom(tf.zerosLike(x), false));
+    this.v = vars.map((x) => variableFrom(tf.zerosLike(x), false));
   }
 
   apply(grads: tf.Tensor[], lr: number): void {
@@ -45,8 +46,8 @@ export class Adam {
 
   setState(s: AdamState): void {
     this.step = s.step;
-    this.m.forEach((t, i) => t.assign(tf.tensor(s.m[i], t.shape)));
-    this.v.forEach((t, i) => t.assign(tf.tensor(s.v[i], t.shape)));
+    this.m.forEach((t, i) => assignFrom(t, tf.tensor(s.m[i], t.shape)));
+    this.v.forEach((t, i) => assignFrom(t, tf.tensor(s.v[i], t.shape)));
   }
 
   dispose(): void {

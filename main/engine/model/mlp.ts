@@ -14,6 +14,19 @@ export interface MlpConfig {
   dropout: number;
 }
 
+/** A variable holding `t`'s values; `t` itself is released (variables keep their own reference). */
+export function variableFrom(t: tf.Tensor, trainable = true): tf.Variable {
+  const v = tf.variable(t, trainable);
+  t.dispose();
+  return v;
+}
+
+/** Overwrite a variable with `t` and release `t`. */
+export function assignFrom(v: tf.Variable, t: tf.Tensor): void {
+  v.assign(t);
+  t.dispose();
+}
+
 export const DEFAULT_HIDDEN = [100, 100, 100, 100, 100];
 
 export class Mlp {
@@ -29,8 +42,8 @@ export class Mlp {
       // He-uniform for ReLU layers, Glorot-uniform for the softmax layer.
       const limit = last ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
       const w = Float32Array.from({ length: fanIn * fanOut }, () => rng.range(-limit, limit));
-      this.weights.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true));
-      this.biases.push(tf.variable(tf.zeros([fanOut]), true));
+      this.weights.push(variableFrom(tf.tensor2d(w, [fanIn, fanOut])));
+      this.biases.push(variableFrom(tf.zeros([fanOut])));
     }
   }
 
@@ -79,7 +92,7 @@ export class Mlp {
     if (values.length !== vars.length) throw new Error(`Expected ${vars.length} weight arrays, got ${values.length}.`);
     vars.forEach((v, i) => {
       if (values[i].length !== v.size) throw new Error(`Weight array ${i} has ${values[i].length} values, expected ${v.size}.`);
-      v.assign(tf.tensor(values[i], v.shape));
+      assignFrom(v, tf.tensor(values[i], v.shape));
     });
   }
 

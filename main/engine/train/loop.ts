@@ -131,7 +131,10 @@ export async function trainLoop(
           return meanLoss(logits, y, w, config.loss);
         }, vars);
         adam.apply(vars.map((v) => grads[v.name]), lr);
-        const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.argMax(y, 1)), 'float32'));
+        const kept = logits as unknown as tf.Tensor2D;
+        const hits = tf.sum(tf.cast(tf.equal(tf.argMax(kept, 1), tf.argMax(y, 1)), 'float32'));
+        // tf.keep exempted the logits from this tidy: release them by hand.
+        kept.dispose();
         return tf.stack([value, hits, tf.sum(w)]);
       });
       const [batchLoss, hits, bw] = stats.dataSync();
