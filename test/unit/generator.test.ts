@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEEPCSV_SCHEMA } from '../../main/engine/schema/deepcsv.ts';
+import { DEEPCSV_SCHEMA } from '../../shared/schema/deepcsv.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 
 const F = DEEPCSV_SCHEMA.features.length;

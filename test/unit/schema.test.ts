@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { DEEPCSV_SCHEMA } from '../../main/engine/schema/deepcsv.ts';
+import { DEEPCSV_SCHEMA } from '../../shared/schema/deepcsv.ts';
 import { getSchema } from '../../main/engine/schema/index.ts';
 import { uciSchema } from '../../main/engine/schema/uci.ts';
 import { SHARED_DATA, SHARED_SKIP } from '../helpers.ts';

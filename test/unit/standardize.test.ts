@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { defaultMask } from '../../main/engine/preprocess/defaults.ts';
 import { makeSplit, rowsOf } from '../../main/engine/preprocess/split.ts';
 import { applyStandardizer, fitStandardizer } from '../../main/engine/preprocess/standardize.ts';
-import type { FeatureSchema } from '../../main/engine/schema/types.ts';
+import type { FeatureSchema } from '../../shared/schema/types.ts';
 import { assertClose } from '../helpers.ts';
 
 const schema: FeatureSchema = {

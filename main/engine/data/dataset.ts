@@ -1,4 +1,4 @@
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 
 /** Jets in physical units, row-major: features[i * nFeatures + j] is feature j of jet i. */
 export interface JetDataset {

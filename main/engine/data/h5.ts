@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { getSchema } from '../schema/index.ts';
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 import { produceFileAtomic } from '../store/atomic.ts';
 import { findNonFinite, type JetDataset } from './dataset.ts';
 import { checkHdf5File } from './h5-superblock.ts';

@@ -5,7 +5,7 @@
 import type { JetDataset } from '../data/dataset.ts';
 import { discriminant } from '../metrics/discriminants.ts';
 import { evaluatePredictions, type EvaluationReport } from '../metrics/evaluate.ts';
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 import { predictArray } from '../model/mlp.ts';
 import { rowsOf, SPLIT_TEST } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';

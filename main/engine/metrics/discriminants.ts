@@ -1,4 +1,4 @@
-import type { DiscriminantSpec, FeatureSchema } from '../schema/types.ts';
+import type { DiscriminantSpec, FeatureSchema } from '../schema/index.ts';
 
 /**
  * Value of a discriminant for every jet: sum(p_signal) / (sum(p_signal) + sum(p_background)),

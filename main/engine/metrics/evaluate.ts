@@ -3,7 +3,7 @@
  * weighted when weights exist), CMS-style working points and per-class discriminant shapes; overall
  * the confusion matrix and class counts.
  */
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 import { confusionMatrix } from './confusion.ts';
 import { discriminant } from './discriminants.ts';
 import { histogram, type Histogram } from './histogram.ts';

@@ -1,4 +1,4 @@
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 import { discriminant } from './discriminants.ts';
 import { rocCurve } from './roc.ts';
 

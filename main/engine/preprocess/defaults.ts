@@ -1,4 +1,4 @@
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 
 /** Default values as float32, the precision the features are stored in, so equality is exact. */
 export function defaultValues32(schema: FeatureSchema): Float32Array {

@@ -3,7 +3,7 @@
  * so the tagger cannot learn flavour from kinematics alone. The weights enter the loss.
  */
 import type { JetDataset } from '../data/dataset.ts';
-import { featureIndex } from '../schema/types.ts';
+import { featureIndex } from '../schema/index.ts';
 
 export interface ReweightOptions {
   /** Class whose kinematics every class is reweighted to. @default 'b' */

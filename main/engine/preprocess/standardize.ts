@@ -4,7 +4,7 @@
  * dominate both — and are mapped to a sentinel one standard deviation beyond the observed range, so the
  * network can still tell "missing" apart while the scaled inputs stay O(1).
  */
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 import { defaultValues32 } from './defaults.ts';
 
 export interface Standardizer {

@@ -1,5 +1,5 @@
-import { DEEPCSV_SCHEMA } from './deepcsv.ts';
-import type { FeatureSchema } from './types.ts';
+import { DEEPCSV_SCHEMA } from '../../../shared/schema/deepcsv.ts';
+import type { FeatureSchema } from '../../../shared/schema/types.ts';
 import { uciSchema } from './uci.ts';
 
 export const SCHEMA_NAMES = ['deepcsv', 'uci'] as const;
@@ -15,4 +15,5 @@ export function getSchema(name: string): FeatureSchema {
   }
 }
 
-export * from './types.ts';
+export * from '../../../shared/schema/types.ts';
+export * from '../../../shared/schema/deepcsv.ts';

@@ -8,8 +8,8 @@
  * when one is given; without it no entry counts as defaulted.
  */
 import fs from 'node:fs';
-import { FLAVOUR_DISCRIMINANTS } from './deepcsv.ts';
-import type { FeatureSchema, FeatureSpec } from './types.ts';
+import { FLAVOUR_DISCRIMINANTS } from '../../../shared/schema/deepcsv.ts';
+import type { FeatureSchema, FeatureSpec } from '../../../shared/schema/types.ts';
 
 const JET_LEVEL: Array<[string, boolean, string, string]> = [
   ['jet_pt', false, 'GeV', 'jet transverse momentum'],

@@ -18,7 +18,7 @@
  *  - missing tracks and vertices get the schema's default values; counts are integers.
  */
 import { Rng } from '../rng.ts';
-import { DEEPCSV_ETAREL_TRACKS, DEEPCSV_SCHEMA, DEEPCSV_TRACKS } from '../schema/deepcsv.ts';
+import { DEEPCSV_ETAREL_TRACKS, DEEPCSV_SCHEMA, DEEPCSV_TRACKS } from '../schema/index.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { sha256Text } from '../data/hash.ts';
 import {

@@ -9,7 +9,7 @@ import { Adam, scheduledLearningRate } from '../model/adam.ts';
 import { meanLoss } from '../model/losses.ts';
 import { Mlp, predictArray } from '../model/mlp.ts';
 import { Rng } from '../rng.ts';
-import type { FeatureSchema } from '../schema/types.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 import type { TrainConfig } from './config.ts';
 
 export interface EpochRecord {
