@@ -1,3 +1,4 @@
+import { ATTACK_KINDS, validateAttack, type AttackKind } from '../attacks/spec.ts';
 import type { LossConfig } from '../model/losses.ts';
 import { DEFAULT_HIDDEN } from '../model/mlp.ts';
 
@@ -23,6 +24,27 @@ export interface TrainConfig {
   reweight: boolean;
   /** Train / validation / test fractions. @default [0.72, 0.08, 0.2] */
   splitFractions: [number, number, number];
+  /** Adversarial training: attacked batches replace clean ones. @default null (nominal training) */
+  adversarial: AdversarialConfig | null;
+  /**
+   * Geometry-aware training: lambda of the input-gradient penalty lambda * <||grad_x L||^2> over free
+   * inputs (double backpropagation); 0 = off. Combines with `adversarial`. @default 0
+   */
+  gradPenalty: number;
+}
+
+export interface AdversarialConfig {
+  /** Attack generating the training inputs (with dropout active, as in the paper). */
+  attack: Extract<AttackKind, 'fgsm' | 'ngm' | 'pgd'>;
+  eps: number;
+  /** Fraction of batches attacked: 1 = every batch (the paper), 0.5 = every second batch. @default 1 */
+  fraction: number;
+  /** Nominal epochs before attacks start. @default 0 */
+  warmupEpochs: number;
+  /** PGD options. */
+  steps?: number;
+  alpha?: number;
+  norm?: 'linf' | 'l2';
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -36,6 +58,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   dropout: 0.1,
   reweight: false,
   splitFractions: [0.72, 0.08, 0.2],
+  adversarial: null,
+  gradPenalty: 0,
 };
 
 export function validateTrainConfig(c: TrainConfig): void {
@@ -50,6 +74,14 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.hidden.length === 0 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) bad(`hidden layers must be positive integers, not [${c.hidden}]`);
   if (c.loss.name !== 'crossentropy' && c.loss.name !== 'focal') bad(`loss must be crossentropy or focal, not ${c.loss.name}`);
   if (!(c.loss.gamma >= 0)) bad(`focal gamma must be >= 0, not ${c.loss.gamma}`);
+  if (c.adversarial) {
+    const a = c.adversarial;
+    if (!['fgsm', 'ngm', 'pgd'].includes(a.attack)) bad(`adversarial training uses fgsm, ngm or pgd, not ${a.attack} (attacks: ${ATTACK_KINDS.join(', ')})`);
+    validateAttack({ kind: a.attack, eps: a.eps, steps: a.steps, alpha: a.alpha, norm: a.norm });
+    if (!(a.fraction > 0 && a.fraction <= 1)) bad(`the adversarial batch fraction must be in (0, 1], not ${a.fraction}`);
+    if (!Number.isInteger(a.warmupEpochs) || a.warmupEpochs < 0) bad(`warm-up epochs must be a non-negative integer, not ${a.warmupEpochs}`);
+  }
+  if (!(c.gradPenalty >= 0)) bad(`the gradient penalty must be >= 0, not ${c.gradPenalty}`);
   const [a, b, t] = c.splitFractions;
   if (![a, b, t].every((x) => x >= 0) || Math.abs(a + b + t - 1) > 1e-6 || a === 0 || b === 0) bad('split fractions must be non-negative, sum to 1, with non-empty train and validation parts');
 }

@@ -6,7 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluateBinaryAuc } from '../metrics/quick.ts';
 import { Adam, scheduledLearningRate } from '../model/adam.ts';
-import { meanLoss } from '../model/losses.ts';
+import { groupMatrix } from '../attacks/apply.ts';
+import { attackBatch } from '../attacks/perturb.ts';
+import type { AttackSpec } from '../attacks/spec.ts';
+import { inputGradient } from '../attacks/gradient.ts';
+import { meanLoss, perJetLoss } from '../model/losses.ts';
 import { Mlp, predictArray } from '../model/mlp.ts';
 import { Rng } from '../rng.ts';
 import type { FeatureSchema } from '../schema/index.ts';
@@ -47,6 +51,13 @@ export interface SplitArrays {
   x: Float32Array;
   y: Int32Array;
   w: Float32Array;
+  /** 1 where an input is frozen for attacks (integer or at its default); needed for adversarial training. */
+  frozen?: Uint8Array;
+}
+
+/** Whether batch b is attacked when a fraction f of batches is: f = 0.5 attacks every second batch. */
+export function isAdversarialBatch(b: number, fraction: number): boolean {
+  return Math.floor((b + 1) * fraction + 1e-9) > Math.floor(b * fraction + 1e-9);
 }
 
 export interface LoopHooks {
@@ -97,84 +108,139 @@ export async function trainLoop(
   const batches = Math.ceil(nTrain / B);
   const trainOneHot = oneHot(train.y, C);
   const vars = model.variables;
+  const adv = config.adversarial;
+  if ((adv || config.gradPenalty > 0) && !train.frozen) throw new Error('Adversarial and gradient-penalty training need the frozen-input mask of the training set.');
+  const advSpec: AttackSpec | null = adv ? { kind: adv.attack, eps: adv.eps, steps: adv.steps, alpha: adv.alpha, norm: adv.norm } : null;
+  const factors = tf.ones([F]) as tf.Tensor1D;
+  const { matrix, groups } = groupMatrix(schema);
+  const groupT = tf.tensor2d(matrix, [F, groups.length]);
+  try {
 
-  while (state.epoch < config.epochs) {
-    const epoch = state.epoch;
-    const lr = scheduledLearningRate(config.learningRate, epoch);
-    const perm = state.rng.permutation(nTrain);
-    const t0 = performance.now();
-    let lossSum = 0;
-    let weightSum = 0;
-    let correct = 0;
-    for (let b = 0; b < batches; b++) {
-      if (hooks.signal?.aborted) return 'aborted';
-      const s = b * B;
-      const e = Math.min(nTrain, s + B);
-      const m = e - s;
-      const xb = new Float32Array(m * F);
-      const yb = new Float32Array(m * C);
-      const wb = new Float32Array(m);
-      for (let k = 0; k < m; k++) {
-        const i = perm[s + k];
-        xb.set(train.x.subarray(i * F, (i + 1) * F), k * F);
-        yb.set(trainOneHot.subarray(i * C, (i + 1) * C), k * C);
-        wb[k] = train.w[i];
+    while (state.epoch < config.epochs) {
+      const epoch = state.epoch;
+      const lr = scheduledLearningRate(config.learningRate, epoch);
+      const perm = state.rng.permutation(nTrain);
+      const t0 = performance.now();
+      let lossSum = 0;
+      let weightSum = 0;
+      let correct = 0;
+      for (let b = 0; b < batches; b++) {
+        if (hooks.signal?.aborted) return 'aborted';
+        const s = b * B;
+        const e = Math.min(nTrain, s + B);
+        const m = e - s;
+        const xb = new Float32Array(m * F);
+        const yb = new Float32Array(m * C);
+        const wb = new Float32Array(m);
+        const fb = new Uint8Array(train.frozen ? m * F : 0);
+        for (let k = 0; k < m; k++) {
+          const i = perm[s + k];
+          xb.set(train.x.subarray(i * F, (i + 1) * F), k * F);
+          yb.set(trainOneHot.subarray(i * C, (i + 1) * C), k * C);
+          if (train.frozen) fb.set(train.frozen.subarray(i * F, (i + 1) * F), k * F);
+          wb[k] = train.w[i];
+        }
+        const dropoutSeed = state.rng.seed();
+        const attackSeed = state.rng.seed();
+        const attacked = advSpec !== null && epoch >= adv!.warmupEpochs && isAdversarialBatch(b, adv!.fraction);
+        const stats = tf.tidy(() => {
+          const y = tf.tensor2d(yb, [m, C]);
+          const w = tf.tensor1d(wb);
+          const frozen = train.frozen ? (tf.cast(tf.tensor2d(fb, [m, F], 'int32'), 'bool') as tf.Tensor2D) : null;
+          let x = tf.tensor2d(xb, [m, F]);
+          if (attacked) {
+            // The paper's setup: the attack sees the network in training mode, with this step's dropout mask.
+            x = attackBatch(model, x, y, { spec: advSpec!, loss: config.loss, frozen: frozen!, factors, groups: groupT, dropoutSeed, seed: attackSeed });
+          }
+          // Geometry-aware training: the input gradient, fixed, defines the finite-difference probe below.
+          const gFree = config.gradPenalty > 0 ? freeInputGradient(model, x, y, frozen!, config, dropoutSeed) : null;
+          let logits: tf.Tensor2D | null = null;
+          let dataLoss: tf.Scalar | null = null;
+          const { grads } = tf.variableGrads(() => {
+            logits = tf.keep(model.logits(x, dropoutSeed));
+            dataLoss = tf.keep(meanLoss(logits, y, w, config.loss));
+            return gFree ? tf.add(dataLoss, penaltySurrogate(model, x, y, w, gFree, config, dropoutSeed)) as tf.Scalar : dataLoss;
+          }, vars);
+          const kept = [logits, dataLoss] as unknown as [tf.Tensor2D, tf.Scalar];
+          const value = gFree ? tf.add(kept[1], tf.mul(tf.div(tf.sum(tf.mul(tf.sum(tf.square(gFree), 1), w)), tf.sum(w)), config.gradPenalty)) : tf.clone(kept[1]);
+          adam.apply(vars.map((v) => grads[v.name]), lr);
+          const hits = tf.sum(tf.cast(tf.equal(tf.argMax(kept[0], 1), tf.argMax(y, 1)), 'float32'));
+          // tf.keep exempted these from this tidy: release them by hand.
+          kept.forEach((t) => t.dispose());
+          return tf.stack([value, hits, tf.sum(w)]);
+        });
+        const [batchLoss, hits, bw] = stats.dataSync();
+        stats.dispose();
+        lossSum += batchLoss * bw;
+        weightSum += bw;
+        correct += hits;
+        hooks.onBatchEnd?.({ epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss });
+        // Let signals, IPC and progress output through between steps.
+        await new Promise((r) => setImmediate(r));
       }
-      const dropoutSeed = state.rng.seed();
-      const stats = tf.tidy(() => {
-        const x = tf.tensor2d(xb, [m, F]);
-        const y = tf.tensor2d(yb, [m, C]);
-        const w = tf.tensor1d(wb);
-        let logits: tf.Tensor2D | null = null;
-        const { value, grads } = tf.variableGrads(() => {
-          logits = tf.keep(model.logits(x, dropoutSeed));
-          return meanLoss(logits, y, w, config.loss);
-        }, vars);
-        adam.apply(vars.map((v) => grads[v.name]), lr);
-        const kept = logits as unknown as tf.Tensor2D;
-        const hits = tf.sum(tf.cast(tf.equal(tf.argMax(kept, 1), tf.argMax(y, 1)), 'float32'));
-        // tf.keep exempted the logits from this tidy: release them by hand.
-        kept.dispose();
-        return tf.stack([value, hits, tf.sum(w)]);
-      });
-      const [batchLoss, hits, bw] = stats.dataSync();
-      stats.dispose();
-      lossSum += batchLoss * bw;
-      weightSum += bw;
-      correct += hits;
-      hooks.onBatchEnd?.({ epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss });
-      // Let signals, IPC and progress output through between steps.
-      await new Promise((r) => setImmediate(r));
+      const seconds = (performance.now() - t0) / 1000;
+      const valProbs = predictArray(model, val.x);
+      const v = validationLoss(valProbs, val.y, val.w, C, config);
+      const valAuc = evaluateBinaryAuc(schema, valProbs, val.y);
+      state.epoch = epoch + 1;
+      const improved = v.loss < state.bestValLoss;
+      if (improved) {
+        state.bestValLoss = v.loss;
+        state.bestEpoch = state.epoch;
+        state.badEpochs = 0;
+      } else {
+        state.badEpochs++;
+      }
+      const rec: EpochRecord = {
+        epoch: state.epoch,
+        loss: weightSum > 0 ? lossSum / weightSum : 0,
+        accuracy: correct / nTrain,
+        val_loss: v.loss,
+        val_accuracy: v.accuracy,
+        val_auc: valAuc,
+        lr,
+        seconds,
+        jets_per_s: nTrain / seconds,
+        tensors: tf.memory().numTensors,
+      };
+      await hooks.onEpoch(rec, state, improved);
+      if (state.badEpochs >= config.patience) return 'early-stopped';
     }
-    const seconds = (performance.now() - t0) / 1000;
-    const valProbs = predictArray(model, val.x);
-    const v = validationLoss(valProbs, val.y, val.w, C, config);
-    const valAuc = evaluateBinaryAuc(schema, valProbs, val.y);
-    state.epoch = epoch + 1;
-    const improved = v.loss < state.bestValLoss;
-    if (improved) {
-      state.bestValLoss = v.loss;
-      state.bestEpoch = state.epoch;
-      state.badEpochs = 0;
-    } else {
-      state.badEpochs++;
-    }
-    const rec: EpochRecord = {
-      epoch: state.epoch,
-      loss: weightSum > 0 ? lossSum / weightSum : 0,
-      accuracy: correct / nTrain,
-      val_loss: v.loss,
-      val_accuracy: v.accuracy,
-      val_auc: valAuc,
-      lr,
-      seconds,
-      jets_per_s: nTrain / seconds,
-      tensors: tf.memory().numTensors,
-    };
-    await hooks.onEpoch(rec, state, improved);
-    if (state.badEpochs >= config.patience) return 'early-stopped';
+    return 'complete';
+  } finally {
+    factors.dispose();
+    groupT.dispose();
   }
-  return 'complete';
+}
+
+export function freeInputGradient(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, frozen: tf.Tensor2D, config: TrainConfig, dropoutSeed?: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const g = inputGradient(model, x, y, config.loss, dropoutSeed);
+    return tf.where(frozen, tf.zerosLike(g), g) as tf.Tensor2D;
+  });
+}
+
+/** Probe length of the finite difference, in standardised units (sigma). */
+const PENALTY_PROBE = 1e-2;
+
+/**
+ * The input-gradient penalty lambda * <||g||^2> (g = grad_x L over free inputs) needs d/dtheta of a
+ * gradient: double backpropagation. tfjs's higher-order gradients drop terms (checked against finite
+ * differences), so the theta-gradient 2 lambda <J^T g> is taken from a central finite difference along g
+ * instead: lambda * <[L(x + h g) - L(x - h g)] / h> with g held fixed has exactly that theta-gradient to
+ * O(h^2) (Karakida et al. 2023). h is chosen per jet so that every probe is PENALTY_PROBE long.
+ * Its value is 2 lambda <||g||^2>, so the reported loss adds lambda <||g||^2> computed directly.
+ */
+export function penaltySurrogate(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor1D, g: tf.Tensor2D, config: TrainConfig, dropoutSeed?: number): tf.Scalar {
+  const norm = tf.sqrt(tf.sum(tf.square(g), 1, true));
+  const h = tf.div(PENALTY_PROBE, tf.maximum(norm, 1e-12));
+  const step = tf.mul(g, h);
+  const up = perJetLoss(model.logits(tf.add(x, step) as tf.Tensor2D, dropoutSeed), y, config.loss);
+  const down = perJetLoss(model.logits(tf.sub(x, step) as tf.Tensor2D, dropoutSeed), y, config.loss);
+  const diff = tf.div(tf.sub(up, down), tf.reshape(h, [-1]));
+  // Where the gradient vanishes the penalty and its derivative vanish too.
+  const safe = tf.where(tf.greater(tf.reshape(norm, [-1]), 0), diff, tf.zerosLike(diff));
+  return tf.mul(tf.div(tf.sum(tf.mul(safe, w)), tf.sum(w)), config.gradPenalty) as tf.Scalar;
 }
 
 export function freshLoopState(seed: number): LoopState {

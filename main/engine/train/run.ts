@@ -3,6 +3,7 @@
  * a checkpoint every epoch; a resumed run reloads exactly that state and continues to the new total.
  * The same function serves the CLI, job processes and tests.
  */
+import { frozenMask } from '../attacks/frozen.ts';
 import { activeBackend } from '../backend.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { loadData } from '../data/load.ts';
@@ -80,10 +81,12 @@ interface Prepared {
 
 function splitArrays(p: Prepared, which: number, weights: Float32Array): SplitArrays {
   const rows = rowsOf(p.split, which);
+  const needsFrozen = p.config.train.adversarial !== null || p.config.train.gradPenalty > 0;
   return {
     x: applyStandardizer(p.data.features, p.data.schema, p.standardizer, rows),
     y: Int32Array.from(rows, (i) => p.data.labels[i]),
     w: Float32Array.from(rows, (i) => weights[i]),
+    frozen: needsFrozen ? frozenMask(p.data.features, p.data.schema, rows) : undefined,
   };
 }
 
