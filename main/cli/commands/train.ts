@@ -26,6 +26,14 @@ export const trainCommand: CommandSpec = {
     dropout: { type: 'string' },
     reweight: { type: 'boolean' },
     resume: { type: 'boolean' },
+    adv: { type: 'string' },
+    eps: { type: 'string' },
+    'adv-fraction': { type: 'string' },
+    'adv-warmup': { type: 'string' },
+    steps: { type: 'string' },
+    alpha: { type: 'string' },
+    norm: { type: 'string' },
+    'grad-penalty': { type: 'string' },
     json: { type: 'boolean' },
   },
   help: [
@@ -42,6 +50,12 @@ export const trainCommand: CommandSpec = {
     ['--hidden 100,100,...', 'hidden layer widths (default 5 x 100)'],
     ['--dropout R', 'dropout rate (default 0.1)'],
     ['--reweight', 'reweight all flavours to the b-jet pT-eta spectrum'],
+    ['--adv fgsm|ngm|pgd', 'adversarial training: batches replaced by attacked ones (dropout active while attacking)'],
+    ['--eps E', 'adversarial eps in training sigma (default 0.01)'],
+    ['--adv-fraction F', 'fraction of batches attacked: 1 = every batch (the paper), 0.5 = every second (default 1)'],
+    ['--adv-warmup N', 'nominal epochs before attacks start (default 0)'],
+    ['--steps K, --alpha A, --norm linf|l2', 'PGD settings for --adv pgd'],
+    ['--grad-penalty LAMBDA', 'geometry-aware training: add LAMBDA <||grad_x L||^2> (alone or with --adv)'],
     ['--resume', 'continue the run from its last checkpoint'],
     ['--json', 'print the result as JSON on stdout (progress stays on stderr)'],
   ],
@@ -69,7 +83,7 @@ export const trainCommand: CommandSpec = {
     let result: TrainResult;
     try {
       if (v.resume) {
-        for (const k of ['seed', 'batch', 'lr', 'loss', 'focal-gamma', 'hidden', 'dropout', 'reweight']) {
+        for (const k of ['seed', 'batch', 'lr', 'loss', 'focal-gamma', 'hidden', 'dropout', 'reweight', 'adv', 'eps', 'adv-fraction', 'adv-warmup', 'steps', 'alpha', 'norm', 'grad-penalty']) {
           if (v[k] !== undefined) throw new CliError(`--${k} cannot change when resuming; a resumed run keeps its stored config.`, 2);
         }
         const data = v.data ? await loadData(String(v.data)) : undefined;
@@ -86,7 +100,25 @@ export const trainCommand: CommandSpec = {
           hidden: numberList(v, 'hidden'),
           dropout: optionalNumber(v, 'dropout'),
           reweight: v.reweight ? true : undefined,
+          gradPenalty: optionalNumber(v, 'grad-penalty', { min: 0 }),
         };
+        if (v.adv !== undefined) {
+          const attack = String(v.adv);
+          if (attack !== 'fgsm' && attack !== 'ngm' && attack !== 'pgd') throw new CliError(`--adv must be fgsm, ngm or pgd, not "${attack}".`, 2);
+          const norm = v.norm as string | undefined;
+          if (norm !== undefined && norm !== 'linf' && norm !== 'l2') throw new CliError(`--norm must be linf or l2, not "${norm}".`, 2);
+          config.adversarial = {
+            attack,
+            eps: optionalNumber(v, 'eps', { min: 0 }) ?? 0.01,
+            fraction: optionalNumber(v, 'adv-fraction', { min: 0 }) ?? 1,
+            warmupEpochs: optionalNumber(v, 'adv-warmup', { integer: true, min: 0 }) ?? 0,
+            steps: optionalNumber(v, 'steps', { integer: true, min: 1 }),
+            alpha: optionalNumber(v, 'alpha', { min: 0 }),
+            norm: norm as 'linf' | 'l2' | undefined,
+          };
+        } else if (['eps', 'adv-fraction', 'adv-warmup', 'steps', 'alpha', 'norm'].some((k) => v[k] !== undefined)) {
+          throw new CliError('--eps, --adv-fraction, --adv-warmup, --steps, --alpha and --norm need --adv fgsm|ngm|pgd.', 2);
+        }
         if (v.loss !== undefined || v['focal-gamma'] !== undefined) {
           const lossName = (v.loss as string | undefined) ?? 'crossentropy';
           if (lossName !== 'crossentropy' && lossName !== 'focal') throw new CliError(`--loss must be crossentropy or focal, not "${lossName}".`, 2);

@@ -9,7 +9,7 @@ import type { FeatureSchema } from '../schema/index.ts';
 import { predictArray } from '../model/mlp.ts';
 import { rowsOf, SPLIT_TEST } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
-import { loadRun } from '../store/run-model.ts';
+import { loadRun, type LoadedRun } from '../store/run-model.ts';
 
 export interface RunEvaluation {
   run: string;
@@ -23,20 +23,33 @@ export interface RunEvaluation {
   report: EvaluationReport;
 }
 
+/** The jets a run is judged on: its held-out test split on its own training data, else every jet. */
+export function rowsForRun(run: LoadedRun, data: JetDataset): { rows: Uint32Array; split: 'test' | 'all' } {
+  if (run.config.schema !== data.schema.name) {
+    throw new Error(`Run "${run.config.name}" was trained on ${run.config.schema} inputs; these data are ${data.schema.name}.`);
+  }
+  if (data.source.hash === run.config.data.hash) return { rows: rowsOf(run.split, SPLIT_TEST), split: 'test' };
+  return { rows: Uint32Array.from({ length: data.n }, (_, i) => i), split: 'all' };
+}
+
+/** Class probabilities of a run for jets in physical units (the given rows, or all). */
+export function predictRaw(run: LoadedRun, schema: FeatureSchema, raw: Float32Array, rows?: ArrayLike<number>): Float32Array {
+  return predictArray(run.model, applyStandardizer(raw, schema, run.standardizer, rows));
+}
+
+export function evaluateLoadedRun(run: LoadedRun, data: JetDataset): RunEvaluation {
+  const { rows, split } = rowsForRun(run, data);
+  const probs = predictRaw(run, data.schema, data.features, rows);
+  const labels = Int32Array.from(rows, (i) => data.labels[i]);
+  const weights = data.weights ? Float32Array.from(rows, (i) => data.weights![i]) : undefined;
+  const report = evaluatePredictions(data.schema, probs, labels, weights);
+  return { run: run.config.name, split, rows, probs, labels, weights, report };
+}
+
 export function evaluateRun(workspace: string, name: string, data: JetDataset): RunEvaluation {
   const run = loadRun(workspace, name);
   try {
-    if (run.config.schema !== data.schema.name) {
-      throw new Error(`Run "${name}" was trained on ${run.config.schema} inputs; these data are ${data.schema.name}.`);
-    }
-    const sameData = data.source.hash === run.config.data.hash;
-    const rows = sameData ? rowsOf(run.split, SPLIT_TEST) : Uint32Array.from({ length: data.n }, (_, i) => i);
-    const x = applyStandardizer(data.features, data.schema, run.standardizer, rows);
-    const probs = predictArray(run.model, x);
-    const labels = Int32Array.from(rows, (i) => data.labels[i]);
-    const weights = data.weights ? Float32Array.from(rows, (i) => data.weights![i]) : undefined;
-    const report = evaluatePredictions(data.schema, probs, labels, weights);
-    return { run: name, split: sameData ? 'test' : 'all', rows, probs, labels, weights, report };
+    return evaluateLoadedRun(run, data);
   } finally {
     run.model.dispose();
   }

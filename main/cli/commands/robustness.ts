@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { initBackend } from '../../engine/backend.ts';
+import { loadData } from '../../engine/data/load.ts';
+import { robustnessScan } from '../../engine/robustness/scan.ts';
+import { numberList, requireString, type CommandSpec } from '../args.ts';
+import { ATTACK_OPTION_HELP, ATTACK_OPTION_SPEC, attackBase, attackKind, attackOptions } from '../attack-options.ts';
+import { bar, CliError, fmt, makeOut } from '../output.ts';
+
+export const robustnessCommand: CommandSpec = {
+  name: 'robustness',
+  summary: 'AUC versus eps per attack and run, and the worst case over attacks',
+  usage: 'tagscape robustness --workspace DIR --run RUN [--run RUN2 ...] --data FILE|synthetic:N --attacks fgsm,pgd,noise --eps 0,0.01,0.05 [--attack-run RUN] [--json]',
+  options: {
+    workspace: { type: 'string' },
+    run: { type: 'string', multiple: true },
+    data: { type: 'string' },
+    attacks: { type: 'string' },
+    eps: { type: 'string' },
+    'attack-run': { type: 'string' },
+    json: { type: 'boolean' },
+    ...ATTACK_OPTION_SPEC,
+  },
+  help: [
+    ['--workspace DIR', 'workspace folder'],
+    ['--run RUN', 'a run to scan (repeat for several)'],
+    ['--data FILE|synthetic:N', 'jets; on a run\'s training file only its test split is used'],
+    ['--attacks LIST', 'comma-separated: fgsm, ngm, pgd, noise, shift'],
+    ['--eps LIST', 'comma-separated sizes in training sigma; 0 = clean inputs'],
+    ['--attack-run RUN', 'generate every attack with this run (transfer); default: white-box'],
+    ...ATTACK_OPTION_HELP,
+    ['--json', 'print {"backend", "results": [...], "worst_case": [...]}'],
+  ],
+  async run(v) {
+    const out = makeOut(Boolean(v.json));
+    const workspace = path.resolve(requireString(v, 'workspace', 'robustness'));
+    const runs = (v.run as string[] | undefined) ?? [];
+    if (runs.length === 0) throw new CliError('tagscape robustness needs at least one --run.', 2);
+    const attacks = requireString(v, 'attacks', 'robustness').split(',').map((a) => attackKind(a.trim(), '--attacks'));
+    const eps = numberList(v, 'eps');
+    if (!eps || eps.some((e) => e < 0)) throw new CliError('--eps needs a comma-separated list of sizes >= 0.', 2);
+    const backend = await initBackend();
+    out.note(`backend: ${backend.name}`);
+    const data = await loadData(requireString(v, 'data', 'robustness'));
+    const scan = await robustnessScan({
+      workspace, runs, data, attacks, eps, attackRun: v['attack-run'] as string | undefined,
+      base: attackBase(v), options: attackOptions(v, data.schema),
+      onProgress: (done, total, label) => out.progress.update(`${bar(done / total)} ${label}`),
+    });
+    const discs = Object.keys(scan.results[0]?.auc ?? {});
+    const human = [
+      `${'run'.padEnd(14)} ${'attack'.padEnd(7)} ${'eps'.padStart(7)}  ${discs.map((d) => d.padStart(7)).join(' ')}`,
+      ...scan.results.map((r) => `${r.run.padEnd(14)} ${r.attack.padEnd(7)} ${String(r.eps).padStart(7)}  ${discs.map((d) => fmt(r.auc[d]).padStart(7)).join(' ')}`),
+    ];
+    out.result({ backend: backend.name, results: scan.results, worst_case: scan.worst_case }, human.join('\n'));
+    return 0;
+  },
+};

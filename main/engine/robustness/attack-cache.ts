@@ -1,0 +1,67 @@
+/**
+ * Attacked jet sets cached in the run store (runs/<attacker>/attacks/<key>.h5 + .json), so metrics can be
+ * recomputed without attacking again. The key covers everything the result depends on: the attack, the
+ * attacker's weights (file hash), the data hash, the attacked rows, eps factors and the raw cap.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { attackJets, type AttackResult } from '../attacks/apply.ts';
+import { attackKey, type AttackOptions, type AttackSpec } from '../attacks/spec.ts';
+import type { JetDataset } from '../data/dataset.ts';
+import { readJetsH5, writeJetsH5 } from '../data/h5.ts';
+import { sha256File, sha256Text } from '../data/hash.ts';
+import { readJson, writeJsonAtomic } from '../store/atomic.ts';
+import type { LoadedRun } from '../store/run-model.ts';
+import { Workspace } from '../store/workspace.ts';
+
+export interface CachedAttack {
+  raw: Float32Array;
+  stats: AttackResult['stats'];
+  key: string;
+  cached: boolean;
+}
+
+function rowsHash(rows: ArrayLike<number>): string {
+  return sha256Text(Buffer.from(Uint32Array.from(rows).buffer).toString('base64'));
+}
+
+export async function attackCached(workspace: string, attacker: LoadedRun, data: JetDataset, rows: ArrayLike<number>, spec: AttackSpec, options: AttackOptions = {}): Promise<CachedAttack> {
+  const ws = new Workspace(workspace);
+  const name = attacker.config.name;
+  const key = sha256Text(
+    JSON.stringify({
+      attack: attackKey(spec),
+      weights: sha256File(ws.file(name, 'model.bin')),
+      data: data.source.hash,
+      rows: rowsHash(rows),
+      factors: options.epsFactors ? Array.from(options.epsFactors) : null,
+      rawCap: options.rawCap ?? null,
+    }),
+  ).slice(0, 24);
+  const h5 = ws.file(name, path.join('attacks', `${key}.h5`));
+  const meta = ws.file(name, path.join('attacks', `${key}.json`));
+  if (fs.existsSync(h5) && fs.existsSync(meta)) {
+    try {
+      const stored = await readJetsH5(h5);
+      const { stats } = readJson<{ stats: AttackResult['stats'] }>(meta);
+      return { raw: stored.features, stats, key, cached: true };
+    } catch {
+      // A damaged cache entry is recomputed below and overwritten.
+    }
+  }
+  const result = attackJets({
+    model: attacker.model, standardizer: attacker.standardizer, schema: data.schema, loss: attacker.config.train.loss,
+    raw: data.features, labels: data.labels, rows, spec, options,
+  });
+  await writeAttackedSet(h5, data, rows, result.raw, { attack: attackKey(spec), attack_run: name, data: data.source.spec });
+  writeJsonAtomic(meta, { attack: attackKey(spec), spec, attack_run: name, data: data.source.spec, data_hash: data.source.hash, stats: result.stats });
+  return { raw: result.raw, stats: result.stats, key, cached: false };
+}
+
+/** Attacked jets in the data-file layout, with `source_index` = row in the input file. */
+export async function writeAttackedSet(file: string, data: JetDataset, rows: ArrayLike<number>, raw: Float32Array, attributes: Record<string, string>): Promise<void> {
+  const labels = Int32Array.from(rows, (i) => data.labels[i]);
+  const weights = data.weights ? Float32Array.from(rows, (i) => data.weights![i]) : undefined;
+  const attacked: JetDataset = { schema: data.schema, n: rows.length, features: raw, labels, weights, source: data.source };
+  await writeJetsH5(file, attacked, { extra: { source_index: Int32Array.from(rows) }, attributes });
+}

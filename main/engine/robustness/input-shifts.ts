@@ -1,0 +1,64 @@
+/**
+ * How an attack changed the inputs: per feature, histograms before and after (defaults left out, with
+ * under- and overflow bins so nothing is lost), their KL and Jensen–Shannon divergences, and the mean
+ * |delta| in units of the training sigma. Sorted by how far the attack moved the feature.
+ */
+import { histogram, type Histogram } from '../metrics/histogram.ts';
+import { jsDivergence, klDivergence } from '../metrics/divergence.ts';
+import { defaultValues32 } from '../preprocess/defaults.ts';
+import type { FeatureSchema } from '../schema/index.ts';
+
+export interface FeatureShift {
+  name: string;
+  unit: string;
+  nominal: Histogram;
+  attacked: Histogram;
+  kl: number;
+  js: number;
+  mean_abs_delta_sigma: number;
+}
+
+export interface InputShiftOptions {
+  /** Bins per histogram. @default 40 */
+  bins?: number;
+}
+
+/** `clean` and `attacked` are the same jets (rows x F, physical units). */
+export function inputShifts(schema: FeatureSchema, clean: Float32Array, attacked: Float32Array, meanAbsDeltaSigma: number[], options: InputShiftOptions = {}): FeatureShift[] {
+  const F = schema.features.length;
+  const n = clean.length / F;
+  const bins = options.bins ?? 40;
+  const defs = defaultValues32(schema);
+  const out = schema.features.map((f, j): FeatureShift => {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (clean[i * F + j] === defs[j]) continue;
+      a.push(clean[i * F + j]);
+      b.push(attacked[i * F + j]);
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of a) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (!(hi > lo)) {
+      lo = a.length ? a[0] - 0.5 : 0;
+      hi = lo + 1;
+    }
+    const nominal = histogram(a, { bins, lo, hi });
+    const att = histogram(b, { bins, lo, hi });
+    const withFlows = (h: Histogram) => [h.underflow, ...h.counts, h.overflow];
+    return {
+      name: f.name,
+      unit: f.unit,
+      nominal,
+      attacked: att,
+      kl: klDivergence(withFlows(att), withFlows(nominal)),
+      js: jsDivergence(withFlows(att), withFlows(nominal)),
+      mean_abs_delta_sigma: meanAbsDeltaSigma[j],
+    };
+  });
+  return out.sort((x, y) => y.mean_abs_delta_sigma - x.mean_abs_delta_sigma);
+}

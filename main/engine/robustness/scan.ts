@@ -1,0 +1,105 @@
+/**
+ * Robustness scan: the AUC of every discriminant versus eps, per attack and per run, and the worst case
+ * over attacks at each eps. Attacks are white-box (generated with the evaluated run) unless an attack run
+ * is named (transfer). eps = 0 rows are the clean inputs.
+ */
+import type { AttackKind, AttackOptions, AttackSpec } from '../attacks/spec.ts';
+import type { JetDataset } from '../data/dataset.ts';
+import { predictRaw, rowsForRun } from '../evaluate/evaluate-run.ts';
+import { aucTable, evaluatePredictions } from '../metrics/evaluate.ts';
+import { loadRun, type LoadedRun } from '../store/run-model.ts';
+import { attackCached } from './attack-cache.ts';
+
+export interface ScanRequest {
+  workspace: string;
+  runs: string[];
+  data: JetDataset;
+  attacks: AttackKind[];
+  eps: number[];
+  /** Generate every attack with this run's model (transfer attack). @default each evaluated run */
+  attackRun?: string;
+  /** PGD and other attack settings shared by all attacks (kind and eps are set per row). */
+  base?: Omit<AttackSpec, 'kind' | 'eps'>;
+  options?: AttackOptions;
+  onProgress?(done: number, total: number, label: string): void;
+}
+
+export interface ScanRow {
+  run: string;
+  attack_run: string;
+  attack: AttackKind;
+  eps: number;
+  mode: 'inference';
+  jets: number;
+  split: 'test' | 'all';
+  auc: Record<string, number | null>;
+  moved_fraction: number;
+  cached: boolean;
+}
+
+export interface WorstCase {
+  run: string;
+  eps: number;
+  auc: Record<string, number | null>;
+  /** Which attack gave the lowest AUC, per discriminant. */
+  attack: Record<string, AttackKind | null>;
+}
+
+export async function robustnessScan(req: ScanRequest): Promise<{ results: ScanRow[]; worst_case: WorstCase[] }> {
+  const results: ScanRow[] = [];
+  const loaded = new Map<string, LoadedRun>();
+  const load = (name: string) => {
+    if (!loaded.has(name)) loaded.set(name, loadRun(req.workspace, name));
+    return loaded.get(name)!;
+  };
+  const total = req.runs.length * req.attacks.length * req.eps.length;
+  let done = 0;
+  try {
+    for (const runName of req.runs) {
+      const run = load(runName);
+      const attacker = load(req.attackRun ?? runName);
+      const { rows, split } = rowsForRun(run, req.data);
+      const labels = Int32Array.from(rows, (i) => req.data.labels[i]);
+      const clean = aucTable(evaluatePredictions(req.data.schema, predictRaw(run, req.data.schema, req.data.features, rows), labels));
+      for (const kind of req.attacks) {
+        for (const eps of req.eps) {
+          req.onProgress?.(done, total, `${runName} ${kind} eps=${eps}`);
+          let auc = clean;
+          let moved = 0;
+          let cached = false;
+          if (eps > 0) {
+            const spec: AttackSpec = { ...req.base, kind, eps };
+            const attacked = await attackCached(req.workspace, attacker, req.data, rows, spec, req.options);
+            auc = aucTable(evaluatePredictions(req.data.schema, predictRaw(run, req.data.schema, attacked.raw), labels));
+            moved = attacked.stats.moved_fraction;
+            cached = attacked.cached;
+          }
+          results.push({ run: runName, attack_run: attacker.config.name, attack: kind, eps, mode: 'inference', jets: rows.length, split, auc, moved_fraction: moved, cached });
+          done++;
+        }
+      }
+    }
+  } finally {
+    for (const r of loaded.values()) r.model.dispose();
+  }
+  return { results, worst_case: worstCase(results) };
+}
+
+export function worstCase(rows: ScanRow[]): WorstCase[] {
+  const out: WorstCase[] = [];
+  const keys = [...new Set(rows.map((r) => `${r.run}\u0000${r.eps}`))];
+  for (const k of keys) {
+    const [run, epsText] = k.split('\u0000');
+    const group = rows.filter((r) => r.run === run && String(r.eps) === epsText);
+    const auc: WorstCase['auc'] = {};
+    const attack: WorstCase['attack'] = {};
+    for (const d of Object.keys(group[0].auc)) {
+      let best: ScanRow | null = null;
+      for (const r of group) if (r.auc[d] !== null && (best === null || r.auc[d]! < best.auc[d]!)) best = r;
+      auc[d] = best ? best.auc[d] : null;
+      attack[d] = best ? best.attack : null;
+    }
+    out.push({ run, eps: group[0].eps, auc, attack });
+  }
+  return out;
+}
