@@ -23,6 +23,8 @@ export interface BatchContext {
   dropoutSeed?: number;
   /** Seed of noise and random starts for this batch. */
   seed: number;
+  /** PGD only: walk down the loss instead of up (e.g. for the loss range inside an eps-box). @default false */
+  descend?: boolean;
 }
 
 const TINY = 1e-12;
@@ -96,7 +98,8 @@ function pgd(model: Mlp, x: tf.Tensor2D, oneHot: tf.Tensor2D, ctx: BatchContext,
   for (let s = 0; s < steps; s++) {
     const next = tf.tidy(() => {
       const g = freeGradient(model, xa, oneHot, ctx);
-      const step = l2 ? tf.mul(alphaVec, normalise(g)) : tf.mul(alphaVec, tf.sign(g));
+      const up = l2 ? tf.mul(alphaVec, normalise(g)) : tf.mul(alphaVec, tf.sign(g));
+      const step = ctx.descend ? tf.neg(up) : up;
       return project(tf.add(xa, step) as tf.Tensor2D);
     });
     if (xa !== x) xa.dispose();

@@ -1,0 +1,184 @@
+/**
+ * Loss surfaces of one or more runs around the same jets along the same directions. Directions are
+ * built with the first run's model, then carried to every run through physical units (direction in sigma
+ * of the first run times its sigma, divided by the other run's sigma), so surfaces of a nominal and an
+ * adversarially trained model can be compared and subtracted point by point.
+ */
+import { frozenMask } from '../attacks/frozen.ts';
+import type { JetDataset } from '../data/dataset.ts';
+import { activeBackend } from '../backend.ts';
+import { rowsOf, SPLIT_TRAIN } from '../preprocess/split.ts';
+import { applyStandardizer } from '../preprocess/standardize.ts';
+import { loadRun, type LoadedRun } from '../store/run-model.ts';
+import { TAGSCAPE_VERSION } from '../version.ts';
+import { buildDirections, directionName, parseDirection, principalAxes, type DirectionSpec, type Normalisation } from './directions.ts';
+import { selectJets, type JetSelection } from './select-jets.ts';
+import { lossSurface, offsets } from './surface.ts';
+
+export interface LandscapeRequest extends JetSelection {
+  workspace: string;
+  runs: string[];
+  data: JetDataset;
+  /** Two directions (or one for a 1D profile): feature names, fgsm, gradient, hessian, random, pcaK. */
+  directions: string[];
+  /** Half-width of the scan in the directions' units. @default 1 */
+  span?: number;
+  /** Points per axis (odd keeps 0 on the grid). @default 51 */
+  grid?: number;
+  /** @default 'linf' ('sigma' for two feature directions) */
+  normalisation?: Normalisation;
+  /** @default 1 */
+  seed?: number;
+  /** Move frozen entries too (integer inputs, defaults). @default false */
+  moveFrozen?: boolean;
+  onProgress?(fraction: number): void;
+}
+
+export interface SurfaceAxis {
+  name: string;
+  kind: DirectionSpec['kind'];
+  offsets: number[];
+  /** For a feature axis: the values in physical units (per-jet surface) or the physical shift (averaged). */
+  physical?: { unit: string; values: number[]; meaning: 'value' | 'shift' };
+}
+
+export interface SurfaceFile {
+  tagscape_version: string;
+  backend: string;
+  run: string;
+  runs: string[];
+  data: { spec: string; hash: string };
+  jets: number[];
+  class: string | null;
+  axes: SurfaceAxis[];
+  /** loss[i][j] at axes[0].offsets[i], axes[1].offsets[j]: the first run's surface. */
+  loss: number[][];
+  center_loss: number;
+  surfaces: Array<{ run: string; loss: number[][]; center_loss: number }>;
+  loss_definition: string;
+  normalisation: Normalisation;
+  move_frozen: boolean;
+  seed: number;
+  grid: number;
+  span: number;
+  feature_names: string[];
+  feature_units: string[];
+  /** The direction vectors in the first run's standardised units, one per jet and axis (jets x F). */
+  directions: Array<{ name: string; vectors: number[][] }>;
+  directions_from_run: string;
+  seconds: number;
+}
+
+function physicalDirections(run: LoadedRun, d: Float32Array, F: number): Float32Array {
+  const out = new Float32Array(d.length);
+  for (let e = 0; e < d.length; e++) out[e] = d[e] * run.standardizer.std[e % F];
+  return out;
+}
+
+function toRunUnits(run: LoadedRun, dPhys: Float32Array, F: number): Float32Array {
+  const out = new Float32Array(dPhys.length);
+  for (let e = 0; e < dPhys.length; e++) out[e] = dPhys[e] / run.standardizer.std[e % F];
+  return out;
+}
+
+export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFile> {
+  const t0 = performance.now();
+  if (req.runs.length === 0) throw new Error('A loss surface needs at least one run.');
+  if (req.directions.length < 1 || req.directions.length > 2) throw new Error('Give one direction (1D profile) or two (2D surface).');
+  const { data } = req;
+  const schema = data.schema;
+  const F = schema.features.length;
+  const specs = req.directions.map((t) => parseDirection(t, schema));
+  const grid = req.grid ?? 51;
+  const span = req.span ?? 1;
+  const normalisation = req.normalisation ?? (specs.every((s) => s.kind === 'feature') ? 'sigma' : 'linf');
+  const seed = req.seed ?? 1;
+  const runs = req.runs.map((r) => loadRun(req.workspace, r));
+  try {
+    const first = runs[0];
+    const jets = selectJets(first, data, req);
+    const x = applyStandardizer(data.features, schema, first.standardizer, jets);
+    const labels = Int32Array.from(jets, (i) => data.labels[i]);
+    const frozen = frozenMask(data.features, schema, jets);
+    if (req.jet !== undefined && !req.moveFrozen) {
+      for (const s of specs.filter((d) => d.kind === 'feature')) {
+        const j = schema.features.findIndex((f) => f.name === s.feature);
+        if (frozen[j]) throw new Error(`${s.feature} is frozen for jet ${req.jet} (${schema.features[j].integer ? 'an integer input' : 'it sits at its default value'}); choose another jet or pass --move-frozen.`);
+      }
+    }
+    let principal: number[][] | undefined;
+    if (specs.some((s) => s.kind === 'pca')) {
+      const trainRows = data.source.hash === first.config.data.hash ? rowsOf(first.split, SPLIT_TRAIN) : Uint32Array.from({ length: data.n }, (_, i) => i);
+      principal = principalAxes(applyStandardizer(data.features, schema, first.standardizer, trainRows), frozenMask(data.features, schema, trainRows), schema).vectors;
+    }
+    const ctx = { model: first.model, loss: first.config.train.loss, schema, x, labels, frozen, normalisation, seed, moveFrozen: req.moveFrozen, principal };
+    const dirs = buildDirections(specs as [DirectionSpec, DirectionSpec], ctx);
+    const d1 = dirs[0];
+    const d2 = dirs[1] ?? new Float32Array(d1.length);
+    const offsA = offsets(span, grid);
+    const offsB = specs.length === 2 ? offsets(span, grid) : [0];
+    const surfaces: SurfaceFile['surfaces'] = [];
+    for (const [k, run] of runs.entries()) {
+      const same = run === first;
+      const xr = same ? x : applyStandardizer(data.features, schema, run.standardizer, jets);
+      const d1r = same ? d1 : toRunUnits(run, physicalDirections(first, d1, F), F);
+      const d2r = same ? d2 : toRunUnits(run, physicalDirections(first, d2, F), F);
+      const loss = await lossSurface({
+        model: run.model, loss: run.config.train.loss, x: xr, labels, d1: d1r, d2: d2r, offsetsA: offsA, offsetsB: offsB,
+        onProgress: (f) => req.onProgress?.((k + f) / runs.length),
+      });
+      const ia = offsA.indexOf(0);
+      const ib = offsB.indexOf(0);
+      surfaces.push({ run: run.config.name, loss, center_loss: ia >= 0 && ib >= 0 ? loss[ia][ib] : NaN });
+    }
+    const axes: SurfaceAxis[] = specs.map((s, k) => {
+      const axis: SurfaceAxis = { name: directionName(s), kind: s.kind, offsets: k === 0 ? offsA : offsB };
+      if (s.kind === 'feature') {
+        const j = schema.features.findIndex((f) => f.name === s.feature);
+        const step = first.standardizer.std[j] * dirs[k][j];
+        const perJet = jets.length === 1;
+        const base = perJet ? data.features[jets[0] * F + j] : 0;
+        axis.physical = { unit: schema.features[j].unit, values: axis.offsets.map((o) => base + o * step), meaning: perJet ? 'value' : 'shift' };
+      }
+      return axis;
+    });
+    return {
+      tagscape_version: TAGSCAPE_VERSION,
+      backend: activeBackend(),
+      run: runs[0].config.name,
+      runs: req.runs,
+      data: { spec: data.source.spec, hash: data.source.hash },
+      jets: Array.from(jets),
+      class: req.className ?? null,
+      axes,
+      loss: surfaces[0].loss,
+      center_loss: surfaces[0].center_loss,
+      surfaces,
+      loss_definition: `mean over the jets of the run's training loss (${first.config.train.loss.name === 'focal' ? `focal, gamma ${first.config.train.loss.gamma}: -(1-p_true)^gamma ln p_true` : 'cross-entropy: -ln p_true'}) at x + a d1 + b d2, inputs standardised`,
+      normalisation,
+      move_frozen: Boolean(req.moveFrozen),
+      seed,
+      grid,
+      span,
+      feature_names: schema.features.map((f) => f.name),
+      feature_units: schema.features.map((f) => f.unit),
+      directions: specs.map((s, k) => ({
+        name: directionName(s),
+        vectors: Array.from({ length: jets.length }, (_, i) => Array.from(dirs[k].subarray(i * F, (i + 1) * F))),
+      })),
+      directions_from_run: runs[0].config.name,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    runs.forEach((r) => r.model.dispose());
+  }
+}
+
+/** CSV export: run,a,b,loss (one line per grid point and run). */
+export function surfaceCsv(s: SurfaceFile): string {
+  const lines = [`run,${s.axes[0].name},${s.axes[1]?.name ?? 'b'},loss`];
+  for (const surf of s.surfaces) {
+    surf.loss.forEach((row, i) => row.forEach((l, j) => lines.push(`${surf.run},${s.axes[0].offsets[i]},${s.axes[1]?.offsets[j] ?? 0},${l}`)));
+  }
+  return lines.join('\n') + '\n';
+}
