@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readExtraH5, readJetsH5 } from '../../main/engine/data/h5.ts';
@@ -11,7 +12,7 @@ function tagscape(...args: string[]): Record<string, any> {
   return JSON.parse(r.stdout);
 }
 
-describe('attack and robustness from the command line', () => {
+describe('attack, robustness, landscape and curvature from the command line', () => {
   const dir = tmpDir('tagscape-attack-');
   const data = path.join(dir, 'jets.h5');
   const ws = path.join(dir, 'ws');
@@ -67,5 +68,24 @@ describe('attack and robustness from the command line', () => {
     }
     assert.equal(r.worst_case.length, 2 * 3);
     assert.ok(['wasm', 'cpu', 'tensorflow'].includes(r.backend));
+  });
+
+  it('writes a per-jet surface along two features and an averaged surface along gradient and random directions', () => {
+    const surf = path.join(dir, 'surf.json');
+    const s = tagscape('landscape', '--workspace', ws, '--run', 'nominal', '--data', data, '--jet', '1', '--features', 'jet_pt,jet_eta', '--span', '1', '--grid', '11', '--json', '--out', surf);
+    assert.deepEqual(s.axes.map((a: { name: string }) => a.name), ['jet_pt', 'jet_eta']);
+    assert.equal(s.loss.length, 11);
+    assert.equal(s.loss[5][5], s.center_loss);
+    assert.equal(s.axes[0].physical.unit, 'GeV');
+    assert.deepEqual(JSON.parse(fs.readFileSync(surf, 'utf8')).loss, s.loss);
+    const avg = tagscape('landscape', '--workspace', ws, '--run', 'nominal', '--run', 'adv', '--data', data, '--jets', '50', '--directions', 'gradient,random', '--span', '0.05', '--grid', '7', '--json');
+    assert.equal(avg.jets.length, 50);
+    assert.equal(avg.surfaces.length, 2);
+  });
+
+  it('reports curvature per run', () => {
+    const c = tagscape('curvature', '--workspace', ws, '--run', 'nominal', '--run', 'adv', '--data', data, '--jets', '40', '--json', '--power-steps', '5');
+    assert.deepEqual(c.results.map((r: { run: string }) => r.run), ['nominal', 'adv']);
+    for (const r of c.results) for (const k of ['grad_norm_mean', 'hessian_top_eig_mean', 'loss_range_mean']) assert.ok(Number.isFinite(r[k]), k);
   });
 });
