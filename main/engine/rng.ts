@@ -126,12 +126,13 @@ export class Rng {
 
   /** Internal state, for checkpoints that must resume the same random stream. */
   state(): number[] {
-    return [this.a, this.b, this.c, this.d];
+    return this.spareNormal === null ? [this.a, this.b, this.c, this.d] : [this.a, this.b, this.c, this.d, this.spareNormal];
   }
 
   static fromState(state: number[]): Rng {
     const r = new Rng(0);
-    [r.a, r.b, r.c, r.d] = state.map((v) => v >>> 0);
+    [r.a, r.b, r.c, r.d] = state.slice(0, 4).map((v) => v >>> 0);
+    r.spareNormal = state.length > 4 ? state[4] : null;
     return r;
   }
 }

@@ -115,6 +115,29 @@ describe('loss surfaces and curvature', () => {
     await assert.rejects(computeLandscape({ workspace: ws, runs: ['nom'], data, jet: jetWithout, directions: [name, 'jet_pt'] }), /is frozen for jet/);
   });
 
+  it('Hessian-vector products equal W S W^T v for a linear softmax model (S = diag p - p p^T)', () => {
+    const model = new Mlp({ inputs: 3, outputs: 3, hidden: [], dropout: 0 }, 5);
+    const x = Float32Array.from([0.5, -0.3, 1.1]);
+    const v = Float32Array.from([0.2, 1.0, -0.7]);
+    const [W, b] = model.getWeights();
+    const z = [0, 1, 2].map((c) => b[c] + x.reduce((a, xj, j) => a + xj * W[j * 3 + c], 0));
+    const e = z.map((t) => Math.exp(t - Math.max(...z)));
+    const p = e.map((t) => t / e.reduce((a, q) => a + q, 0));
+    const Wtv = [0, 1, 2].map((c) => v.reduce((a, vj, j) => a + vj * W[j * 3 + c], 0));
+    const SWtv = [0, 1, 2].map((c) => p[c] * Wtv[c] - p[c] * p.reduce((a, pk, k) => a + pk * Wtv[k], 0));
+    const expected = [0, 1, 2].map((j) => [0, 1, 2].reduce((a, c) => a + W[j * 3 + c] * SWtv[c], 0));
+    const got = hessianVector(model, { name: 'crossentropy', gamma: 0 }, x, Int32Array.of(1), v);
+    expected.forEach((h, j) => assertClose(got[j], h, 1e-4 * Math.max(1, Math.abs(h)), `component ${j}`));
+    model.dispose();
+  });
+
+  it('two random axes are independent, not the same vector', async () => {
+    const s = await computeLandscape({ workspace: ws, runs: ['nom'], data, jets: 5, directions: ['random', 'random'], span: 0.01, grid: 3, normalisation: 'l2' });
+    const [a, b] = s.directions.map((d) => d.vectors[0]);
+    assertClose(Math.hypot(...b), 1, 1e-5, 'second axis has unit length');
+    assert.ok(Math.abs(a.reduce((t, v, j) => t + v * b[j], 0)) < 1e-5, 'orthogonal');
+  });
+
   it('power iteration finds the top eigenvalue of the input Hessian', () => {
     const model = new Mlp({ inputs: 4, outputs: 3, hidden: [8], dropout: 0 }, 2);
     const schema = { features: [0, 1, 2, 3].map((i) => ({ name: `f${i}`, integer: false, defaultValue: NaN })) } as unknown as FeatureSchema;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { meanLoss, perJetLoss } from '../../main/engine/model/losses.ts';
@@ -44,5 +45,10 @@ describe('losses against their formulas', () => {
     const got = meanLoss(tf.tensor2d(logits), oneHot(), tf.tensor1d(w), { name: 'crossentropy', gamma: 0 }).dataSync()[0];
     const l = labels.map((y, i) => -Math.log(softmax(logits[i])[y]));
     assertClose(got, (l[0] * w[0] + l[1] * w[1] + l[2] * w[2]) / 3.5, 1e-5, 'weighted mean');
+  });
+
+  it('focal loss with 0 < gamma < 1 has finite gradients even for a saturated jet', () => {
+    const g = tf.grad((z: tf.Tensor) => tf.sum(perJetLoss(z as tf.Tensor2D, tf.tensor2d([[1, 0]]), { name: 'focal', gamma: 0.5 })))(tf.tensor2d([[40, -40]]));
+    assert.ok(Array.from(g.dataSync()).every(Number.isFinite));
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { efficiencyAtMistag, mistagAtEfficiency, rocCurve } from '../../main/engine/metrics/roc.ts';
+import { efficiencyAtMistag, mistagAtEfficiency, rocCurve, thresholdAtMistag } from '../../main/engine/metrics/roc.ts';
 import { Rng } from '../../main/engine/rng.ts';
 import { assertClose } from '../helpers.ts';
 
@@ -68,5 +68,18 @@ describe('ROC and AUC', () => {
     const q = rocCurve({ scores: [4, 3, 2, 1], isSignal: [1, 0, 1, 0] })!;
     assertClose(mistagAtEfficiency(q.curve, 0.75), 0.5, 1e-12, 'mistag at 75%');
     assertClose(efficiencyAtMistag(q.curve, 0.25), 0.5, 1e-12, 'eff at 25% mistag');
+  });
+
+  it('reports the highest efficiency on a vertical stretch at the working point, with that point\'s cut', () => {
+    // 10 background jets: mistag 0.1 is reached by exactly one background jet (score 0.5).
+    const scores = [0.9, 0.8, 0.5, 0.45, 0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03, 0.02, 0.01];
+    const isSignal = [1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    // 4 signal, 9 background... make it 10 background exactly:
+    scores.push(0.005);
+    isSignal.push(0);
+    const r = rocCurve({ scores, isSignal })!;
+    // At mistag <= 0.1 the tagger may keep the 0.5 background jet and then the 0.45 and 0.4 signal jets.
+    assertClose(efficiencyAtMistag(r.curve, 0.1), 1, 1e-12, 'efficiency at 10% mistag');
+    assert.equal(thresholdAtMistag(r.curve, 0.1), 0.4);
   });
 });

@@ -45,6 +45,14 @@ describe('standardisation', () => {
     assert.ok(Number.isNaN(s.defaultScaled[1]), 'a feature without default has no sentinel');
   });
 
+  it('puts the sentinel below the range even when the default lies inside it (the -1 of *AboveCharm)', () => {
+    const inside: FeatureSchema = { ...schema, features: [{ ...schema.features[0], defaultValue: -1 }, schema.features[1]] };
+    const v = Float32Array.from([-3, 1, -1, 2, 5, 3]);
+    const s = fitStandardizer(v, inside, [0, 1, 2]);
+    assertClose(s.mean[0], 1, 1e-12, 'mean of -3, 5');
+    assert.ok(s.defaultScaled[0] < (-3 - s.mean[0]) / s.std[0], 'below every measured value');
+  });
+
   it('marks exactly the entries at their default', () => {
     assert.deepEqual(Array.from(defaultMask(x, schema)), [0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
   });

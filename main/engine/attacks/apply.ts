@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
+import { oneHot } from '../model/one-hot.ts';
 import { applyStandardizer, type Standardizer } from '../preprocess/standardize.ts';
 import type { FeatureSchema } from '../schema/index.ts';
 import { frozenMask } from './frozen.ts';
@@ -82,10 +83,9 @@ export function attackJets(req: AttackRequest): AttackResult {
         cap = new Float32Array(m * F);
         for (let k = 0; k < m; k++) for (let j = 0; j < F; j++) cap[k * F + j] = (req.options.rawCap * Math.abs(req.raw[rows[k] * F + j])) / s.std[j];
       }
-      const oneHot = new Float32Array(m * C);
-      rows.forEach((r, k) => (oneHot[k * C + req.labels[r]] = 1));
+      const y = oneHot(rows.map((r) => req.labels[r]), C);
       const xa = tf.tidy(() =>
-        attackBatch(req.model, tf.tensor2d(xs, [m, F]), tf.tensor2d(oneHot, [m, C]), {
+        attackBatch(req.model, tf.tensor2d(xs, [m, F]), tf.tensor2d(y, [m, C]), {
           spec: req.spec,
           loss: req.loss,
           frozen: tf.cast(tf.tensor2d(frozen, [m, F], 'int32'), 'bool') as tf.Tensor2D,

@@ -89,10 +89,16 @@ function pgd(model: Mlp, x: tf.Tensor2D, oneHot: tf.Tensor2D, ctx: BatchContext,
   };
   let xa: tf.Tensor2D = x;
   if (spec.randomStart) {
-    const u = tf.randomUniform(x.shape, -1, 1, 'float32', ctx.seed);
-    // L2: a random direction at a random radius inside the ball (in the factor-scaled metric).
-    const radius = tf.mul(spec.eps, tf.randomUniform([x.shape[0], 1], 0, 1, 'float32', ctx.seed + 1));
-    const start = l2 ? tf.mul(ctx.factors, tf.mul(normalise(u as tf.Tensor2D), radius)) : tf.mul(epsVec, u);
+    let start: tf.Tensor;
+    if (l2) {
+      // Uniform in the ball of the free subspace: Gaussian direction, radius eps * U^(1/d).
+      const g = tf.where(ctx.frozen, tf.zerosLike(x), tf.randomNormal(x.shape, 0, 1, 'float32', ctx.seed)) as tf.Tensor2D;
+      const d = tf.maximum(tf.sum(tf.logicalNot(ctx.frozen).toFloat(), 1, true), 1);
+      const radius = tf.mul(spec.eps, tf.pow(tf.randomUniform([x.shape[0], 1], 0, 1, 'float32', ctx.seed + 1), tf.div(1, d)));
+      start = tf.mul(ctx.factors, tf.mul(normalise(g), radius));
+    } else {
+      start = tf.mul(epsVec, tf.randomUniform(x.shape, -1, 1, 'float32', ctx.seed));
+    }
     xa = project(tf.add(x, start) as tf.Tensor2D);
   }
   for (let s = 0; s < steps; s++) {

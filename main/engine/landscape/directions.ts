@@ -11,8 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { inputGradient } from '../attacks/gradient.ts';
-import type { LossConfig } from '../model/losses.ts';
+import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
+import { oneHot } from '../model/one-hot.ts';
 import { Rng } from '../rng.ts';
 import type { FeatureSchema } from '../schema/index.ts';
 import { dot, normL2, normLinf, symmetricEigen } from './linalg.ts';
@@ -66,11 +67,6 @@ export interface DirectionContext {
   powerSteps?: number;
 }
 
-function oneHot(labels: Int32Array, C: number): Float32Array {
-  const out = new Float32Array(labels.length * C);
-  labels.forEach((y, i) => (out[i * C + y] = 1));
-  return out;
-}
 
 /** Per-jet input gradients (N x F) in chunks. */
 export function gradients(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, chunk = 4096): Float32Array {
@@ -89,27 +85,35 @@ export function gradients(model: Mlp, loss: LossConfig, x: Float32Array, labels:
 }
 
 /**
- * Hessian-vector products H_i v_i for every jet by a central difference of input gradients,
- * [g(x + h v) - g(x - h v)] / 2h with h scaled to a 1e-3 sigma probe (exact for a quadratic loss).
+ * Hessian-vector products H_i v_i for every jet, exactly for a piecewise-linear (ReLU) network:
+ * H = J^T S J with J = d logits / d x (one input gradient per class) and S = d^2 L / d logits^2. S v'
+ * is taken as a central difference of grad_z L along v' = J v: the loss is smooth in the logits, so
+ * unlike a difference of input gradients it never straddles a ReLU kink.
  */
-export function hessianVector(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, v: Float32Array): Float32Array {
+export function hessianVector(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, v: Float32Array, chunk = 2048): Float32Array {
   const F = model.config.inputs;
+  const C = model.config.outputs;
   const n = labels.length;
-  const h = new Float32Array(n);
-  const up = new Float32Array(x.length);
-  const down = new Float32Array(x.length);
-  for (let i = 0; i < n; i++) {
-    const norm = normL2(v.subarray(i * F, (i + 1) * F));
-    h[i] = norm > 0 ? 1e-3 / norm : 0;
-    for (let j = 0; j < F; j++) {
-      up[i * F + j] = x[i * F + j] + h[i] * v[i * F + j];
-      down[i * F + j] = x[i * F + j] - h[i] * v[i * F + j];
-    }
+  const out = new Float32Array(n * F);
+  const y = oneHot(labels, C);
+  for (let s = 0; s < n; s += chunk) {
+    const e = Math.min(n, s + chunk);
+    const hv = tf.tidy(() => {
+      const xs = tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]);
+      const vs = tf.tensor2d(v.subarray(s * F, e * F), [e - s, F]);
+      const ys = tf.tensor2d(y.subarray(s * C, e * C), [e - s, C]);
+      // Jacobian rows: J[:, c, :] = d z_c / d x.
+      const J = tf.stack(Array.from({ length: C }, (_, c) => tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(model.logits(xx as tf.Tensor2D), [0, c], [-1, 1])))(xs)), 1) as tf.Tensor3D;
+      const u = tf.squeeze(tf.matMul(J, tf.expandDims(vs, 2)), [2]) as tf.Tensor2D; // J v, (n, C)
+      const z = model.logits(xs);
+      const gz = (zz: tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(perJetLoss(t as tf.Tensor2D, ys, loss)))(zz);
+      const h = 1e-3;
+      const su = tf.div(tf.sub(gz(tf.add(z, tf.mul(u, h))), gz(tf.sub(z, tf.mul(u, h)))), 2 * h); // S J v
+      return tf.squeeze(tf.matMul(tf.expandDims(su, 1), J), [1]); // J^T S J v
+    });
+    out.set(hv.dataSync() as Float32Array, s * F);
+    hv.dispose();
   }
-  const gu = gradients(model, loss, up, labels);
-  const gd = gradients(model, loss, down, labels);
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) out[i * F + j] = h[i] > 0 ? (gu[i * F + j] - gd[i * F + j]) / (2 * h[i]) : 0;
   return out;
 }
 
@@ -142,6 +146,10 @@ export function topHessianEigen(ctx: DirectionContext): { values: Float64Array; 
       if (nh > 0) for (let j = 0; j < F; j++) vi[j] = hi[j] / nh;
     }
   }
+  // The Rayleigh quotient of the vector returned, not of the previous iterate.
+  const hv = hessianVector(ctx.model, ctx.loss, ctx.x, ctx.labels, v);
+  mask(hv, ctx.frozen, ctx.moveFrozen);
+  for (let i = 0; i < n; i++) values[i] = dot(v.subarray(i * F, (i + 1) * F), hv.subarray(i * F, (i + 1) * F));
   return { values, vectors: v };
 }
 
@@ -157,7 +165,7 @@ function normalise(v: Float32Array, F: number, how: Normalisation): void {
   });
 }
 
-function raw(spec: DirectionSpec, ctx: DirectionContext, first: Float32Array | null): Float32Array {
+function raw(spec: DirectionSpec, ctx: DirectionContext, first: Float32Array | null, axis: number): Float32Array {
   const F = ctx.schema.features.length;
   const n = ctx.labels.length;
   const v = new Float32Array(n * F);
@@ -177,7 +185,8 @@ function raw(spec: DirectionSpec, ctx: DirectionContext, first: Float32Array | n
       v.set(topHessianEigen(ctx).vectors);
       break;
     case 'random': {
-      const rng = new Rng(ctx.seed);
+      // Each axis its own stream, so "random,random" gives two independent directions.
+      const rng = new Rng(ctx.seed + 7919 * axis);
       for (let e = 0; e < v.length; e++) v[e] = rng.normal();
       break;
     }
@@ -209,7 +218,7 @@ export function buildDirections(specs: [DirectionSpec, DirectionSpec] | [Directi
   const F = ctx.schema.features.length;
   const out: Float32Array[] = [];
   for (const spec of specs) {
-    const v = raw(spec, ctx, out[0] ?? null);
+    const v = raw(spec, ctx, out[0] ?? null, out.length);
     normalise(v, F, ctx.normalisation);
     out.push(v);
   }

@@ -135,7 +135,8 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
       const axis: SurfaceAxis = { name: directionName(s), kind: s.kind, offsets: k === 0 ? offsA : offsB };
       if (s.kind === 'feature') {
         const j = schema.features.findIndex((f) => f.name === s.feature);
-        const step = first.standardizer.std[j] * dirs[k][j];
+        // A feature axis is the unit vector of that input (every normalisation leaves it at 1).
+        const step = first.standardizer.std[j];
         const perJet = jets.length === 1;
         const base = perJet ? data.features[jets[0] * F + j] : 0;
         axis.physical = { unit: schema.features[j].unit, values: axis.offsets.map((o) => base + o * step), meaning: perJet ? 'value' : 'shift' };

@@ -32,7 +32,7 @@ export async function lossSurface(req: SurfaceRequest): Promise<number[][]> {
   const sums = new Float64Array(na * nb);
   const budget = req.batchPoints ?? 65536;
   const jetsPerChunk = Math.max(1, Math.min(n, Math.floor(budget / nb)));
-  const B = tf.tensor1d(req.offsetsB).reshape([1, nb, 1, 1]);
+  const B = tf.tidy(() => tf.tensor1d(req.offsetsB).reshape([1, nb, 1, 1]));
   let done = 0;
   try {
     for (let j0 = 0; j0 < n; j0 += jetsPerChunk) {
@@ -41,7 +41,7 @@ export async function lossSurface(req: SurfaceRequest): Promise<number[][]> {
       const x = tf.tensor4d(req.x.subarray(j0 * F, (j0 + J) * F), [1, 1, J, F]);
       const d1 = tf.tensor4d(req.d1.subarray(j0 * F, (j0 + J) * F), [1, 1, J, F]);
       const d2 = tf.tensor4d(req.d2.subarray(j0 * F, (j0 + J) * F), [1, 1, J, F]);
-      const y = tf.oneHot(tf.tensor1d(req.labels.subarray(j0, j0 + J), 'int32'), C).toFloat();
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(req.labels.subarray(j0, j0 + J), 'int32'), C).toFloat());
       try {
         for (let a0 = 0; a0 < na; a0 += rowsA) {
           const ka = Math.min(rowsA, na - a0);

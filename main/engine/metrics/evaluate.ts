@@ -20,6 +20,7 @@ export interface DiscriminantReport {
   background_jets: number;
   auc: number | null;
   auc_weighted?: number | null;
+  reason_weighted?: string;
   /** Why the AUC is null, in words. */
   reason?: string;
   /** Mistag rate at signal efficiency 50/70/85%. */
@@ -58,7 +59,7 @@ export function evaluatePredictions(schema: FeatureSchema, probs: Float32Array, 
     const base = { name: d.name, signal: d.signal, background: d.background, signal_jets: nS, background_jets: nB, shapes };
     const r = rocCurve({ scores: values, isSignal });
     if (!r) {
-      const missing = nS === 0 ? `no ${d.signal.join('/')} jets` : `no ${d.background.join('/')} jets`;
+      const missing = [nS === 0 ? `no ${d.signal.join('/')} jets` : '', nB === 0 ? `no ${d.background.join('/')} jets` : ''].filter(Boolean).join(' and ');
       return { ...base, auc: null, reason: `${d.name} is undefined on these jets: there are ${missing}.`, mistag_at_eff: null, working_points: null, roc: null };
     }
     const out: DiscriminantReport = {
@@ -68,7 +69,12 @@ export function evaluatePredictions(schema: FeatureSchema, probs: Float32Array, 
       working_points: MISTAG_POINTS.map((m) => ({ mistag: m, eff: efficiencyAtMistag(r.curve, m), threshold: thresholdAtMistag(r.curve, m) })),
       roc: decimateRoc(r.curve),
     };
-    if (weights) out.auc_weighted = rocCurve({ scores: values, isSignal, weights })?.auc ?? null;
+    if (weights) {
+      // NLO generators produce negative weights; the weighted ROC is then not a probability curve.
+      const negative = weights.some((w, i) => w < 0 && isSignal[i] >= 0);
+      out.auc_weighted = negative ? null : (rocCurve({ scores: values, isSignal, weights })?.auc ?? null);
+      if (negative) out.reason_weighted = 'The weighted AUC is undefined: some jets have negative weights.';
+    }
     return out;
   });
   const conf = confusionMatrix(probs, labels, C);

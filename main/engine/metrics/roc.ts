@@ -74,32 +74,38 @@ export function rocCurve(input: RocInput): RocResult | null {
   return { curve: { eff, mistag, threshold }, auc, signal: sumS, background: sumB };
 }
 
-function interpolate(xs: number[], ys: number[], x: number): number {
-  // xs is non-decreasing; return the y where the curve first reaches x.
-  for (let k = 1; k < xs.length; k++) {
-    if (xs[k] >= x) {
-      const dx = xs[k] - xs[k - 1];
-      if (dx <= 0) return ys[k];
-      return ys[k - 1] + ((x - xs[k - 1]) / dx) * (ys[k] - ys[k - 1]);
-    }
-  }
-  return ys[ys.length - 1];
+/**
+ * The working point at a mistag rate m: the last point of the curve with mistag <= m (on a vertical
+ * stretch, the highest efficiency), interpolated linearly towards the next point when that one lies above m.
+ */
+function atMistag(curve: RocCurve, m: number): { k: number; eff: number } {
+  let k = 0;
+  while (k + 1 < curve.mistag.length && curve.mistag[k + 1] <= m) k++;
+  if (k + 1 >= curve.mistag.length || curve.mistag[k] === m) return { k, eff: curve.eff[k] };
+  const dm = curve.mistag[k + 1] - curve.mistag[k];
+  return { k, eff: curve.eff[k] + ((m - curve.mistag[k]) / dm) * (curve.eff[k + 1] - curve.eff[k]) };
 }
 
-/** Mistag rate at a given signal efficiency (linear interpolation along the curve). */
+/** Mistag rate at a given signal efficiency: the first point reaching it, interpolated from the previous one. */
 export function mistagAtEfficiency(curve: RocCurve, eff: number): number {
-  return interpolate(curve.eff, curve.mistag, eff);
+  for (let k = 1; k < curve.eff.length; k++) {
+    if (curve.eff[k] >= eff) {
+      const de = curve.eff[k] - curve.eff[k - 1];
+      if (de <= 0) return curve.mistag[k];
+      return curve.mistag[k - 1] + ((eff - curve.eff[k - 1]) / de) * (curve.mistag[k] - curve.mistag[k - 1]);
+    }
+  }
+  return curve.mistag[curve.mistag.length - 1];
 }
 
 /** Signal efficiency at a given mistag rate, e.g. the 10%, 1%, 0.1% working points. */
 export function efficiencyAtMistag(curve: RocCurve, mistag: number): number {
-  return interpolate(curve.mistag, curve.eff, mistag);
+  return atMistag(curve, mistag).eff;
 }
 
-/** The cut value that realises a mistag rate (the working point's threshold). */
+/** The cut of the last curve point whose mistag does not exceed the working point's. */
 export function thresholdAtMistag(curve: RocCurve, mistag: number): number {
-  const k = curve.mistag.findIndex((m) => m > mistag);
-  return k <= 0 ? curve.threshold[curve.threshold.length - 1] : curve.threshold[k - 1];
+  return curve.threshold[atMistag(curve, mistag).k];
 }
 
 /**

@@ -18,8 +18,9 @@ export function perJetLoss(logits: tf.Tensor2D, oneHot: tf.Tensor2D, loss: LossC
     const logp = tf.logSoftmax(logits);
     const logpTrue = tf.sum(tf.mul(logp, oneHot), 1);
     if (loss.name === 'crossentropy' || loss.gamma === 0) return tf.neg(logpTrue) as tf.Tensor1D;
-    const pTrue = tf.exp(logpTrue);
-    return tf.neg(tf.mul(tf.pow(tf.sub(1, pTrue), loss.gamma), logpTrue)) as tf.Tensor1D;
+    // Floor 1 - p: for 0 < gamma < 1 the derivative of (1 - p)^gamma is infinite at p = 1.
+    const q = tf.maximum(tf.sub(1, tf.exp(logpTrue)), 1e-7);
+    return tf.neg(tf.mul(tf.pow(q, loss.gamma), logpTrue)) as tf.Tensor1D;
   });
 }
 

@@ -49,10 +49,9 @@ export function fitStandardizer(features: Float32Array, schema: FeatureSchema, r
   const defaultScaled = schema.features.map((f, j) => {
     if (Number.isNaN(f.defaultValue)) return NaN;
     if (n[j] === 0) return 0;
-    const d = defs[j];
-    if (d <= min[j]) return (min[j] - mean[j]) / std[j] - 1;
-    if (d >= max[j]) return (max[j] - mean[j]) / std[j] + 1;
-    return (d - mean[j]) / std[j];
+    // Above the range only when the default lies above it; otherwise (below, or inside as for the
+    // -1 of the *AboveCharm inputs) below it, so a missing entry never looks like a measured one.
+    return defs[j] >= max[j] ? (max[j] - mean[j]) / std[j] + 1 : (min[j] - mean[j]) / std[j] - 1;
   });
   return { mean, std, defaultScaled };
 }
@@ -72,9 +71,4 @@ export function applyStandardizer(features: Float32Array, schema: FeatureSchema,
     }
   }
   return out;
-}
-
-/** Inverse of the scaling for entries that are not at their default (physical units back). */
-export function unscale(value: number, j: number, s: Standardizer): number {
-  return value * s.std[j] + s.mean[j];
 }

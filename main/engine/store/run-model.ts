@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Mlp } from '../model/mlp.ts';
 import { loadModelArrays } from '../model/serialize.ts';
 import type { Standardizer } from '../preprocess/standardize.ts';
@@ -18,11 +19,15 @@ export function loadRun(workspace: string, name: string): LoadedRun {
   ws.requireRun(name);
   const config = ws.readJson<RunConfig>(name, 'config.json');
   const status = ws.status(name);
+  const file = ws.file(name, 'model.bin');
+  if (!fs.existsSync(file)) {
+    throw new Error(`Run "${name}" has no saved weights yet (status: ${status.status}, ${status.epochs_done} epochs); train or resume it first.`);
+  }
   let weights;
   try {
-    weights = readBundle(ws.file(name, 'model.bin'));
-  } catch {
-    throw new Error(`Run "${name}" has no saved weights yet (status: ${status.status}, ${status.epochs_done} epochs); train or resume it first.`);
+    weights = readBundle(file);
+  } catch (e) {
+    throw new Error(`The weights of run "${name}" cannot be read (${(e as Error).message}); resume the run to write them again.`);
   }
   const model = new Mlp(config.model, config.train.seed);
   loadModelArrays(model, weights.arrays);

@@ -4,6 +4,7 @@
  * store needs to resume bit for bit (weights, optimiser moments, random state) goes through `onEpoch`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { argmaxRow } from '../metrics/confusion.ts';
 import { evaluateBinaryAuc } from '../metrics/quick.ts';
 import { Adam, scheduledLearningRate } from '../model/adam.ts';
 import { groupMatrix } from '../attacks/apply.ts';
@@ -12,6 +13,7 @@ import type { AttackSpec } from '../attacks/spec.ts';
 import { inputGradient } from '../attacks/gradient.ts';
 import { meanLoss, perJetLoss } from '../model/losses.ts';
 import { Mlp, predictArray } from '../model/mlp.ts';
+import { oneHot } from '../model/one-hot.ts';
 import { Rng } from '../rng.ts';
 import type { FeatureSchema } from '../schema/index.ts';
 import type { TrainConfig } from './config.ts';
@@ -69,12 +71,6 @@ export interface LoopHooks {
 
 export type LoopOutcome = 'complete' | 'early-stopped' | 'aborted';
 
-function oneHot(labels: Int32Array, classes: number): Float32Array {
-  const out = new Float32Array(labels.length * classes);
-  for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]] = 1;
-  return out;
-}
-
 function validationLoss(probs: Float32Array, y: Int32Array, w: Float32Array, C: number, config: TrainConfig): { loss: number; accuracy: number } {
   let sum = 0;
   let sw = 0;
@@ -84,9 +80,7 @@ function validationLoss(probs: Float32Array, y: Int32Array, w: Float32Array, C: 
     const l = config.loss.name === 'focal' ? -Math.pow(1 - p, config.loss.gamma) * Math.log(p) : -Math.log(p);
     sum += w[i] * l;
     sw += w[i];
-    let best = 0;
-    for (let c = 1; c < C; c++) if (probs[i * C + c] > probs[i * C + best]) best = c;
-    if (best === y[i]) correct++;
+    if (argmaxRow(probs, i, C) === y[i]) correct++;
   }
   return { loss: sw > 0 ? sum / sw : 0, accuracy: y.length ? correct / y.length : 0 };
 }

@@ -170,7 +170,9 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
         m: model.variables.map((_, i) => ck.arrays[`m${i}`].data as Float32Array),
         v: model.variables.map((_, i) => ck.arrays[`v${i}`].data as Float32Array),
       });
-      state = { epoch: resumeEpoch, rng: Rng.fromState(meta.rng), bestValLoss: meta.best_val_loss ?? Infinity, bestEpoch: meta.best_epoch, badEpochs: meta.bad_epochs };
+      // A run that stopped early and is asked for more epochs gets a fresh patience window.
+      const stoppedEarly = ws.status(name).stopped_early === true;
+      state = { epoch: resumeEpoch, rng: Rng.fromState(meta.rng), bestValLoss: meta.best_val_loss ?? Infinity, bestEpoch: meta.best_epoch, badEpochs: stoppedEarly ? 0 : meta.bad_epochs };
       history = history.filter((h) => h.epoch <= resumeEpoch);
     }
     cb.onStart?.({
@@ -181,6 +183,14 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
       onBatchEnd: cb.onBatchEnd,
       signal: cb.signal,
       onEpoch: (rec, st, improved) => {
+        if (!Number.isFinite(rec.val_loss) || !Number.isFinite(rec.loss)) {
+          throw new Error(`Training diverged at epoch ${st.epoch} (loss ${rec.loss}, validation loss ${rec.val_loss}); lower --lr or check the inputs.`);
+        }
+        // Order matters for a kill at any point: best weights and history first, the checkpoint (which
+        // records them as done) last, so a resume never trusts weights that were not written.
+        if (improved) writeBundle(ws.file(name, 'model.bin'), { arrays: modelArrays(model), meta: { epoch: st.epoch, val_loss: rec.val_loss } });
+        history.push(rec);
+        ws.writeJson(name, 'history.json', history);
         const adamState = adam.getState();
         const arrays = modelArrays(model);
         adamState.m.forEach((m, i) => (arrays[`m${i}`] = { data: m, shape: [m.length] }));
@@ -189,9 +199,6 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
           arrays,
           meta: { epoch: st.epoch, adam_step: adamState.step, rng: st.rng.state(), best_val_loss: st.bestValLoss, best_epoch: st.bestEpoch, bad_epochs: st.badEpochs },
         });
-        if (improved) writeBundle(ws.file(name, 'model.bin'), { arrays: modelArrays(model), meta: { epoch: st.epoch, val_loss: rec.val_loss } });
-        history.push(rec);
-        ws.writeJson(name, 'history.json', history);
         ws.writeStatus(name, { epochs_done: st.epoch });
         cb.onEpochEnd?.(rec);
       },
