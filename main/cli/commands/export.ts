@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StylePreset } from '../../../shared/charts/style.ts';
+import { DEFAULT_SIZE } from '../../../shared/charts/style.ts';
+import { initBackend } from '../../engine/backend.ts';
+import { loadData } from '../../engine/data/load.ts';
+import { buildFigure, PLOTS, type PlotName } from '../../engine/export/figures.ts';
+import { renderFigure, type FigureFormat } from '../../engine/export/render.ts';
+import type { SurfaceFile } from '../../engine/landscape/run-landscape.ts';
+import { writeFileAtomic } from '../../engine/store/atomic.ts';
+import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
+import { attackBase, attackKind } from '../attack-options.ts';
+import { CliError, makeOut } from '../output.ts';
+
+export const exportCommand: CommandSpec = {
+  name: 'export',
+  summary: 'publication figures (PDF vector, SVG, PNG at a dpi) in CMS, ATLAS or plain style',
+  usage: 'tagscape export --workspace DIR --run RUN [--run RUN2] [--data FILE] --plot ' + PLOTS.join('|') + ' --format pdf|svg|png [--style cms|atlas|plain] --out FILE',
+  options: {
+    workspace: { type: 'string' },
+    run: { type: 'string', multiple: true },
+    data: { type: 'string' },
+    plot: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    style: { type: 'string' },
+    status: { type: 'string' },
+    'sqrt-s': { type: 'string' },
+    'right-label': { type: 'string' },
+    text: { type: 'string', multiple: true },
+    discriminant: { type: 'string' },
+    dpi: { type: 'string' },
+    width: { type: 'string' },
+    height: { type: 'string' },
+    attack: { type: 'string' },
+    eps: { type: 'string' },
+    attacks: { type: 'string' },
+    'eps-list': { type: 'string' },
+    feature: { type: 'string' },
+    jet: { type: 'string' },
+    jets: { type: 'string' },
+    surface: { type: 'string' },
+    directions: { type: 'string' },
+    span: { type: 'string' },
+    grid: { type: 'string' },
+    steps: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  help: [
+    ['--plot NAME', PLOTS.join(', ')],
+    ['--format pdf|svg|png', 'vector PDF (text extractable), SVG with <text>, or PNG'],
+    ['--out FILE', 'output file (written atomically)'],
+    ['--style cms|atlas|plain', 'experiment label and conventions (default cms; atlas draws ROC as rejection)'],
+    ['--status TEXT', 'label status, e.g. "Simulation Preliminary" or "Private work (CMS simulation)"'],
+    ['--sqrt-s TEV, --right-label TEXT', 'right-hand label (default "(13 TeV)")'],
+    ['--text LINE', 'sample/selection text inside the plot (repeat for several lines)'],
+    ['--discriminant D', 'BvL, BvC, CvB or CvL (default BvL)'],
+    ['--dpi N', 'PNG resolution (default 300)'],
+    ['--width PT, --height PT', 'figure size in points (default 600 x 450)'],
+    ['--attack KIND --eps E', 'attack overlaid (roc) or shown (shapes, inputs, inspect); default fgsm 0.05 where needed'],
+    ['--attacks LIST --eps-list LIST', 'robustness: attacks and eps grid'],
+    ['--feature NAME', 'inputs: which input (default: the one moved most)'],
+    ['--jet J', 'inspect / landscape: row index of the jet'],
+    ['--surface FILE.json', 'landscape: draw a stored surface (from `tagscape landscape --out`)'],
+    ['--directions D1,D2 --span S --grid G --jets N', 'landscape: compute the surface'],
+    ['--json', 'print {"out", "format", "bytes", ...} on stdout'],
+  ],
+  async run(v) {
+    const out = makeOut(Boolean(v.json));
+    const plot = requireString(v, 'plot', 'export') as PlotName;
+    if (!PLOTS.includes(plot)) throw new CliError(`--plot must be one of ${PLOTS.join(', ')}, not "${plot}".`, 2);
+    const format = (v.format as string | undefined) ?? path.extname(String(v.out ?? '')).slice(1);
+    if (!['pdf', 'svg', 'png'].includes(format)) throw new CliError('--format must be pdf, svg or png.', 2);
+    const style = ((v.style as string | undefined) ?? 'cms') as StylePreset;
+    if (!['cms', 'atlas', 'plain'].includes(style)) throw new CliError(`--style must be cms, atlas or plain, not "${style}".`, 2);
+    const file = path.resolve(requireString(v, 'out', 'export'));
+    const runs = (v.run as string[] | undefined) ?? [];
+    if (runs.length === 0 && !v.surface) throw new CliError('tagscape export needs at least one --run.', 2);
+    const backend = await initBackend();
+    out.note(`backend: ${backend.name}`);
+    const data = v.data ? await loadData(String(v.data)) : undefined;
+    let surface: SurfaceFile | undefined;
+    if (v.surface) {
+      try {
+        surface = JSON.parse(fs.readFileSync(String(v.surface), 'utf8')) as SurfaceFile;
+      } catch (e) {
+        throw new CliError(`${v.surface}: cannot read the surface (${(e as Error).message.split('\n')[0]}); write one with \`tagscape landscape --out\`.`);
+      }
+    }
+    const eps = optionalNumber(v, 'eps', { min: 0 });
+    const size = { width: optionalNumber(v, 'width', { min: 100 }) ?? DEFAULT_SIZE.width, height: optionalNumber(v, 'height', { min: 100 }) ?? DEFAULT_SIZE.height };
+    const figure = await buildFigure({
+      plot, workspace: path.resolve(String(v.workspace ?? '.')), runs: runs.length ? runs : [surface!.run], data,
+      label: { preset: style, status: v.status as string | undefined, sqrtS: optionalNumber(v, 'sqrt-s'), right: v['right-label'] as string | undefined, lines: v.text as string[] | undefined },
+      discriminant: v.discriminant as string | undefined,
+      attack: v.attack ? { ...attackBase(v), kind: attackKind(v.attack), eps: eps ?? 0.05 } : undefined,
+      attacks: v.attacks ? String(v.attacks).split(',').map((a) => attackKind(a.trim(), '--attacks')) : undefined,
+      eps: numberList(v, 'eps-list'),
+      feature: v.feature as string | undefined,
+      jet: optionalNumber(v, 'jet', { integer: true, min: 0 }),
+      jets: optionalNumber(v, 'jets', { integer: true, min: 1 }),
+      surface,
+      directions: v.directions ? String(v.directions).split(',') : undefined,
+      span: optionalNumber(v, 'span', { min: 0 }),
+      grid: optionalNumber(v, 'grid', { integer: true, min: 2 }),
+      size,
+    });
+    const bytes = await renderFigure(figure.option, format as FigureFormat, { ...size, dpi: optionalNumber(v, 'dpi', { integer: true, min: 10 }), title: figure.title });
+    writeFileAtomic(file, bytes);
+    out.result({ out: file, plot, format, style, bytes: bytes.length, title: figure.title }, `wrote ${figure.title} (${format}, ${bytes.length} bytes) to ${file}`);
+    return 0;
+  },
+};

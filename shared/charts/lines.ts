@@ -1,0 +1,93 @@
+/**
+ * Generic line/step figure with an optional ratio panel: the building block of the robustness, history,
+ * discriminant-shape, input-shift and curvature figures. Series carry plain [x, y] points.
+ */
+import { extent, niceLinear, niceLog } from './ranges.ts';
+import { DEFAULT_SIZE, GRID, axisTitles, baseOption, legend, titleGraphics, xAxes, yAxes, type FigureLabel, type FigureSize } from './style.ts';
+
+export interface LineSeries {
+  label: string;
+  points: Array<[number, number]>;
+  /** 'line' joins points; 'step' draws a histogram outline (points are bin lower edges + last upper edge). */
+  kind?: 'line' | 'step';
+  dashed?: boolean;
+  markers?: boolean;
+  color?: string;
+}
+
+export interface LineChartInput {
+  series: LineSeries[];
+  x: { title: string; log?: boolean; min?: number; max?: number };
+  y: { title: string; log?: boolean; min?: number; max?: number };
+  label: FigureLabel;
+  /** Ratio panel: each series over series[ratio.to] at equal x (same binning required for steps). */
+  ratio?: { to: number; title?: string; min?: number; max?: number };
+  size?: FigureSize;
+  legendPosition?: { left?: number; right?: number; top?: number };
+}
+
+function axisRange(values: number[], log: boolean | undefined, min?: number, max?: number): [number, number] {
+  const [lo, hi] = extent(log ? values.filter((v) => v > 0) : values);
+  const [a, b] = log ? niceLog(lo, hi) : niceLinear(lo, hi);
+  return [min ?? a, max ?? b];
+}
+
+function stepPoints(points: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    out.push([points[i][0], points[i][1]], [points[i + 1][0], points[i][1]]);
+  }
+  return out;
+}
+
+function seriesOption(s: LineSeries, axisIndex: number, k: number, points: Array<[number, number]>): object {
+  return {
+    name: s.label,
+    type: 'line',
+    xAxisIndex: axisIndex,
+    yAxisIndex: axisIndex,
+    symbol: s.markers ? 'circle' : 'none',
+    symbolSize: 6,
+    lineStyle: { width: 2, type: s.dashed ? 'dashed' : 'solid', ...(s.color ? { color: s.color } : {}) },
+    ...(s.color ? { itemStyle: { color: s.color } } : {}),
+    data: s.kind === 'step' ? stepPoints(points) : points,
+    z: 10 - k,
+  };
+}
+
+export function lineChart(input: LineChartInput): Record<string, unknown> {
+  const size = input.size ?? DEFAULT_SIZE;
+  const ratio = input.ratio;
+  const mainBottom = ratio ? Math.round(size.height * 0.36) : GRID.bottom;
+  const all = input.series.flatMap((s) => s.points);
+  const [x0, x1] = axisRange(all.map((p) => p[0]), input.x.log, input.x.min, input.x.max);
+  const [y0, y1Raw] = axisRange(all.map((p) => p[1]), input.y.log, input.y.min, input.y.max);
+  // Head room for the experiment label, sample text and legend inside the frame.
+  const y1 = input.y.max ?? (input.y.log ? y1Raw * 10 : y1Raw + 0.35 * (y1Raw - y0));
+  const grids: object[] = [{ ...GRID, bottom: mainBottom }];
+  const xs: object[] = xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, hideLabels: Boolean(ratio) });
+  const ys: object[] = yAxes({ name: input.y.title, type: input.y.log ? 'log' : 'value', min: y0, max: y1 });
+  const series: object[] = input.series.map((s, k) => seriesOption(s, 0, k, s.points));
+  const titles = axisTitles(size, { ...GRID, bottom: mainBottom }, ratio ? null : input.x.title, input.y.title);
+  if (ratio) {
+    const ref = input.series[ratio.to];
+    const top = size.height - mainBottom + 10;
+    grids.push({ ...GRID, top });
+    xs.push(...xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, gridIndex: 1 }));
+    ys.push(...yAxes({ name: '', type: 'value', min: ratio.min ?? 0.5, max: ratio.max ?? 1.5, gridIndex: 1 }));
+    titles.push(...axisTitles(size, { ...GRID, top }, input.x.title, ratio.title ?? `ratio to ${ref.label}`));
+    input.series.forEach((s, k) => {
+      const pts: Array<[number, number]> = s.points.map((p, i) => [p[0], ref.points[i] && ref.points[i][1] !== 0 ? p[1] / ref.points[i][1] : NaN]);
+      series.push({ ...seriesOption(s, 2, k, pts.filter((p) => Number.isFinite(p[1]))), name: s.label });
+    });
+  }
+  return {
+    ...baseOption(),
+    grid: grids,
+    xAxis: xs,
+    yAxis: ys,
+    legend: legend(input.series.map((s) => s.label), input.legendPosition ?? { right: GRID.right + 12, top: GRID.top + 12 }),
+    graphic: [...titleGraphics(input.label, size), ...titles],
+    series,
+  };
+}

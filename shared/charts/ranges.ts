@@ -1,0 +1,27 @@
+/** Axis ranges chosen like a physicist would: linear ranges padded to round numbers, log ranges to decades. */
+
+export function niceLinear(lo: number, hi: number, pad = 0.05): [number, number] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  if (hi === lo) return [lo - 0.5, hi + 0.5];
+  const span = hi - lo;
+  const step = Math.pow(10, Math.floor(Math.log10(span))) / 2;
+  const round = (v: number) => Number(v.toPrecision(12));
+  return [round(Math.floor((lo - pad * span) / step) * step), round(Math.ceil((hi + pad * span) / step) * step)];
+}
+
+export function niceLog(lo: number, hi: number): [number, number] {
+  const a = Math.max(lo, 1e-12);
+  const b = Math.max(hi, a * 10);
+  return [Math.pow(10, Math.floor(Math.log10(a))), Math.pow(10, Math.ceil(Math.log10(b)))];
+}
+
+export function extent(values: Iterable<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}

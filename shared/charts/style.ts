@@ -1,0 +1,148 @@
+/**
+ * Publication styles shared by the screen and the exported figures: CMS, ATLAS or plain. Fonts are
+ * Helvetica-like, ticks point inward on all four sides with minor ticks, and colours follow Petroff's
+ * colour-blind-safe sequence (arXiv:2107.02270), as mplhep uses.
+ */
+
+export type StylePreset = 'cms' | 'atlas' | 'plain';
+
+export const PETROFF6 = ['#5790fc', '#f89c20', '#e42536', '#964a8b', '#9c9ca1', '#7a21dd'];
+export const PETROFF10 = ['#3f90da', '#ffa90e', '#bd1f01', '#94a4a2', '#832db6', '#a96b59', '#e76300', '#b9ac70', '#717581', '#92dadd'];
+
+export const FONT = "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', sans-serif";
+
+export interface FigureLabel {
+  preset: StylePreset;
+  /** "Simulation", "Preliminary", "Private work (CMS simulation)", ... @default 'Simulation' for cms, 'Simulation Internal' for atlas */
+  status?: string;
+  /** Centre-of-mass energy in TeV for the right label. @default 13 */
+  sqrtS?: number;
+  /** Free text for the right label (e.g. a luminosity); replaces the sqrt(s) text when given. */
+  right?: string;
+  /** Sample and selection lines printed inside the plot. */
+  lines?: string[];
+}
+
+export interface FigureSize {
+  width: number;
+  height: number;
+}
+
+/** Figure size in CSS pixels (= PDF points): 6 x 4.5 in at 72 per inch, like a matplotlib default figure. */
+export const DEFAULT_SIZE: FigureSize = { width: 600, height: 450 };
+
+/**
+ * The plot frame. outerBoundsMode 'none': ECharts 6 would otherwise shrink the frame to fit long axis
+ * titles, which publication layouts place deliberately.
+ */
+export const GRID = { left: 86, right: 24, top: 48, bottom: 64, outerBoundsMode: 'none' };
+
+/** A text element with separate font properties: SVG consumers (resvg, svg-to-pdfkit) read those, not the CSS shorthand. */
+export function text(content: string, at: Record<string, number>, font: { fontSize: number; fontWeight?: string; fontStyle?: string }): object {
+  return { type: 'text', ...at, style: { text: content, fontFamily: FONT, fill: '#000', fontWeight: 'normal', fontStyle: 'normal', ...font } };
+}
+
+/** The experiment label above the frame: bold experiment, italic status, energy on the right. */
+export function titleGraphics(label: FigureLabel, size: FigureSize): object[] {
+  if (label.preset === 'plain') return [];
+  const experiment = label.preset === 'cms' ? 'CMS' : 'ATLAS';
+  const status = label.status ?? (label.preset === 'cms' ? 'Simulation' : 'Simulation Internal');
+  const right = label.right ?? `(${label.sqrtS ?? 13} TeV)`;
+  const y = GRID.top - 10;
+  const left = GRID.left;
+  const items: object[] = [
+    text(experiment, { left, top: y - 16 }, { fontSize: 18, fontWeight: 'bold', fontStyle: label.preset === 'atlas' ? 'italic' : 'normal' }),
+    text(status, { left: left + (experiment === 'CMS' ? 46 : 68), top: y - 13 }, { fontSize: 14, fontStyle: 'italic' }),
+    text(right, { right: GRID.right, top: y - 13 }, { fontSize: 14 }),
+  ];
+  (label.lines ?? []).forEach((line, k) => items.push(text(line, { left: left + 12, top: GRID.top + 10 + 17 * k }, { fontSize: 13 })));
+  return items;
+}
+
+interface AxisOptions {
+  name: string;
+  type: 'value' | 'log';
+  min?: number;
+  max?: number;
+  gridIndex?: number;
+  /** Hide tick labels (shared x of a main panel above a ratio panel). */
+  hideLabels?: boolean;
+  nameGap?: number;
+}
+
+/** Tick labels without floating-point noise (0.9 not 0.9000000001; 1000 with a thin separator). */
+export function formatTick(v: number): string {
+  if (v === 0) return '0';
+  const clean = Number(v.toPrecision(8));
+  return Math.abs(clean) >= 1e4 ? clean.toLocaleString('en-US') : String(clean);
+}
+
+function axisStyle(o: AxisOptions, mirrored: boolean): object {
+  return {
+    type: o.type,
+    min: o.min,
+    max: o.max,
+    gridIndex: o.gridIndex ?? 0,
+    name: mirrored ? '' : o.name,
+    nameLocation: 'end',
+    nameGap: o.nameGap ?? 30,
+    nameTextStyle: { fontFamily: FONT, fontSize: 15, color: '#000' },
+    axisLine: { show: true, onZero: false, lineStyle: { color: '#000', width: 1 } },
+    axisTick: { show: true, inside: true, length: 7, lineStyle: { color: '#000' } },
+    minorTick: { show: true, splitNumber: o.type === 'log' ? 9 : 5, length: 3.5, lineStyle: { color: '#000' } },
+    axisLabel: { show: !mirrored && !o.hideLabels, fontFamily: FONT, fontSize: 13, color: '#000', inside: false, hideOverlap: true, formatter: formatTick },
+    splitLine: { show: false },
+    logBase: 10,
+  };
+}
+
+/** An axis plus its mirror on the opposite side (ticks only), so the frame has inward ticks on all four sides. */
+export function xAxes(o: AxisOptions): object[] {
+  return [{ ...axisStyle(o, false), name: '', position: 'bottom' }, { ...axisStyle(o, true), position: 'top' }];
+}
+
+export function yAxes(o: AxisOptions): object[] {
+  return [{ ...axisStyle(o, false), name: '', position: 'left' }, { ...axisStyle(o, true), position: 'right' }];
+}
+
+export interface PanelRect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Axis titles as in mplhep's CMS/ATLAS styles: x title flush right under the frame, y title rotated and
+ * flush with the top. Drawn as graphics because ECharts places axis names only at axis ends.
+ */
+export function axisTitles(size: FigureSize, panel: PanelRect, x: string | null, y: string | null, yOffset = 62): object[] {
+  const out: object[] = [];
+  if (x) out.push({ ...(text(x, {}, { fontSize: 15 }) as object), x: size.width - panel.right, y: size.height - panel.bottom + 30, style: { ...(text(x, {}, { fontSize: 15 }) as { style: object }).style, textAlign: 'right', textVerticalAlign: 'top' } });
+  if (y) out.push({ type: 'text', x: panel.left - yOffset, y: panel.top, rotation: Math.PI / 2, style: { ...(text(y, {}, { fontSize: 15 }) as { style: object }).style, textAlign: 'right', textVerticalAlign: 'middle' } });
+  return out;
+}
+
+export function baseOption(): Record<string, unknown> {
+  return {
+    animation: false,
+    backgroundColor: '#fff',
+    textStyle: { fontFamily: FONT, color: '#000' },
+    color: PETROFF10,
+  };
+}
+
+export function legend(data: string[], position: { right?: number; top?: number; left?: number; bottom?: number } = {}): object {
+  return {
+    data,
+    orient: 'vertical',
+    right: position.right ?? GRID.right + 12,
+    top: position.top ?? GRID.top + 10,
+    left: position.left,
+    bottom: position.bottom,
+    textStyle: { fontFamily: FONT, fontSize: 13, color: '#000' },
+    itemWidth: 26,
+    itemHeight: 10,
+    backgroundColor: 'rgba(255,255,255,0.8)',
+  };
+}
