@@ -63,7 +63,7 @@ export function lineChart(input: LineChartInput): Record<string, unknown> {
   const [x0, x1] = axisRange(all.map((p) => p[0]), input.x.log, input.x.min, input.x.max);
   const [y0, y1Raw] = axisRange(all.map((p) => p[1]), input.y.log, input.y.min, input.y.max);
   // Head room for the experiment label, sample text and legend inside the frame.
-  const y1 = input.y.max ?? (input.y.log ? y1Raw * 10 : y1Raw + 0.35 * (y1Raw - y0));
+  const y1 = input.y.max ?? (input.y.log ? y1Raw * 10 : niceLinear(y0, y1Raw + 0.35 * (y1Raw - y0), 0)[1]);
   const grids: object[] = [{ ...GRID, bottom: mainBottom }];
   const xs: object[] = xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, hideLabels: Boolean(ratio) });
   const ys: object[] = yAxes({ name: input.y.title, type: input.y.log ? 'log' : 'value', min: y0, max: y1 });
