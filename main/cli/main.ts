@@ -3,15 +3,18 @@ import { commandHelp, parseCommand, type CommandSpec } from './args.ts';
 import { attackCommand } from './commands/attack.ts';
 import { curvatureCommand } from './commands/curvature.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { exportCommand } from './commands/export.ts';
 import { generateCommand } from './commands/generate.ts';
+import { inspectDataCommand } from './commands/inspect-data.ts';
 import { landscapeCommand } from './commands/landscape.ts';
 import { robustnessCommand } from './commands/robustness.ts';
 import { runsCommand } from './commands/runs.ts';
+import { studyCommand } from './commands/study.ts';
 import { trainCommand } from './commands/train.ts';
 import { CliError } from './output.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 
-export const COMMANDS: CommandSpec[] = [generateCommand, trainCommand, evaluateCommand, runsCommand, attackCommand, robustnessCommand, landscapeCommand, curvatureCommand];
+export const COMMANDS: CommandSpec[] = [generateCommand, trainCommand, evaluateCommand, runsCommand, attackCommand, robustnessCommand, landscapeCommand, curvatureCommand, inspectDataCommand, exportCommand, studyCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -15,9 +15,11 @@ export interface JetDataset {
 export interface DataSource {
   /** 'synthetic:N' spec or the absolute file path. */
   spec: string;
-  /** sha256 of the file bytes, or of the generator spec for synthetic data. */
+  /** sha256 of the file bytes (then of the mapping file's, when one is used), or of the generator spec. */
   hash: string;
-  kind: 'synthetic' | 'hdf5';
+  kind: 'synthetic' | 'hdf5' | 'root' | 'npy' | 'npz' | 'parquet' | 'csv';
+  /** The mapping file that named the columns, when one was used. */
+  mapping?: string;
 }
 
 export function nFeatures(d: JetDataset): number {

@@ -1,0 +1,77 @@
+import { classCounts } from '../../engine/data/dataset.ts';
+import { loadDataWithReport } from '../../engine/data/load.ts';
+import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
+import { fmt, makeOut } from '../output.ts';
+
+/**
+ * What Tagscape makes of a data file before anything is trained on it: jets and flavours after the
+ * selection, which inputs were found, how often they sit at their default, and what had to be repaired.
+ */
+export const inspectDataCommand: CommandSpec = {
+  name: 'inspect-data',
+  summary: 'jets, flavours, inputs found and repairs of a data file (ROOT, NumPy, Parquet, CSV, HDF5)',
+  usage: 'tagscape inspect-data --data FILE [--map MAPPING.json] [--eta-max 2.5] [--pt-min 20] [--pt-max 1000] [--json]',
+  options: {
+    data: { type: 'string' },
+    map: { type: 'string' },
+    'eta-max': { type: 'string' },
+    'pt-min': { type: 'string' },
+    'pt-max': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  help: [
+    ['--data FILE', '.root (NanoAOD/PFNano Events tree), .npy/.npz, .parquet, .csv, .h5 or synthetic:N'],
+    ['--map MAPPING.json', 'tables only: column -> schema feature, the label column and its values -> classes'],
+    ['--eta-max 2.5', 'ROOT files: keep jets with |eta| below this'],
+    ['--pt-min 20', 'ROOT files: keep jets with pT (GeV) above this'],
+    ['--pt-max 1000', 'ROOT files: keep jets with pT (GeV) below this'],
+    ['--json', 'print the result as JSON on stdout'],
+  ],
+  async run(v) {
+    const out = makeOut(Boolean(v.json));
+    const spec = requireString(v, 'data', 'inspect-data');
+    const selection = {
+      ...(v['eta-max'] !== undefined ? { etaMax: optionalNumber(v, 'eta-max', { min: 0 }) } : {}),
+      ...(v['pt-min'] !== undefined ? { ptMin: optionalNumber(v, 'pt-min', { min: 0 }) } : {}),
+      ...(v['pt-max'] !== undefined ? { ptMax: optionalNumber(v, 'pt-max', { min: 0 }) } : {}),
+    };
+    const { data, report } = await loadDataWithReport(spec, { map: v.map as string | undefined, selection, allowMissingFeatures: true });
+    const F = data.schema.features.length;
+    const found = report ? new Set(Object.keys(report.features_found)) : new Set(data.schema.features.map((f) => f.name));
+    // Defaults are counted over the found inputs that have one: pT, eta and the counts never do.
+    const withDefault = data.schema.features.map((f, j) => (found.has(f.name) && !Number.isNaN(f.defaultValue) ? j : -1)).filter((j) => j >= 0);
+    let atDefault = 0;
+    for (let i = 0; i < data.n; i++) for (const j of withDefault) if (data.features[i * F + j] === data.schema.features[j].defaultValue) atDefault++;
+    const entries = data.n * withDefault.length;
+    const result = {
+      data: data.source.spec,
+      format: report?.format ?? data.source.kind,
+      schema: data.schema.name,
+      jets: data.n,
+      classes: classCounts(data),
+      features_found: found.size,
+      features_missing: report?.features_missing ?? [],
+      defaults_fraction: entries > 0 ? atDefault / entries : null,
+      reset_slots: report?.reset_slots ?? 0,
+      nonfinite_replaced: report?.nonfinite_replaced ?? 0,
+      nonfinite_by_feature: report?.nonfinite_by_feature ?? {},
+      selection: report?.selection ?? null,
+      external_taggers: report?.external_taggers ?? [],
+      hash: data.source.hash,
+    };
+    const sel = result.selection;
+    const lines = [
+      `${result.data} (${result.format}, ${result.schema} schema)`,
+      `  jets: ${data.n}  ${Object.entries(result.classes).map(([c, k]) => `${c} ${k}`).join(', ')}`,
+      ...(sel
+        ? [`  selection |eta| < ${sel.eta_max}, ${sel.pt_min} < pT < ${sel.pt_max} GeV: ${sel.jets_before} jets before, ${sel.failed_eta} failed eta, ${sel.failed_pt} failed pT`]
+        : []),
+      `  inputs found: ${result.features_found} of ${F}${result.features_missing.length ? `; missing: ${result.features_missing.join(', ')}` : ''}`,
+      `  entries at their default value: ${fmt(result.defaults_fraction, 3)}`,
+      `  leftover track slots reset: ${result.reset_slots}; NaN/Inf entries set to the default: ${result.nonfinite_replaced}`,
+      ...(result.external_taggers.length ? [`  external tagger scores (--external): ${result.external_taggers.join(', ')}`] : []),
+    ];
+    out.result(result, lines.join('\n'));
+    return 0;
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * Parquet files (pandas, awkward, polars) as column tables, read with hyparquet. Only flat columns are
+ * read: one value per jet. Snappy is built into hyparquet; gzip pages go through fflate.
+ */
+import { gunzipSync } from 'fflate';
+import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
+import type { ColumnTable, TableColumn } from './mapping.ts';
+
+export async function readParquet(file: string, bytes: Uint8Array): Promise<ColumnTable> {
+  // hyparquet wants an ArrayBuffer of exactly the file.
+  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+  const tail = new TextDecoder('latin1').decode(bytes.subarray(Math.max(0, bytes.length - 4)));
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4));
+  if (head !== 'PAR1') throw new Error(`${file}: not a Parquet file (it does not start with "PAR1").`);
+  if (tail !== 'PAR1' || bytes.length < 12) throw new Error(`${file}: truncated: a Parquet file ends with its footer and "PAR1", this one does not; copy or export it again.`);
+  let metadata: ReturnType<typeof parquetMetadata>;
+  try {
+    metadata = parquetMetadata(buffer);
+  } catch (e) {
+    throw new Error(`${file}: the Parquet footer is damaged (${(e as Error).message}); copy or export it again.`);
+  }
+  const n = Number(metadata.num_rows);
+  const tree = parquetSchema(metadata);
+  const nested = tree.children.find((c) => c.children.length > 0);
+  const names = tree.children.filter((c) => c.children.length === 0).map((c) => c.element.name);
+  if (nested && names.length === 0) {
+    throw new Error(`${file}: column "${nested.element.name}" is nested (lists or structs); Tagscape reads flat tables with one value per jet.`);
+  }
+  const parts = new Map<string, Array<{ start: number; data: ArrayLike<unknown> }>>(names.map((c) => [c, []]));
+  try {
+    await parquetRead({
+      file: buffer,
+      metadata,
+      columns: names,
+      compressors: { GZIP: (input: Uint8Array) => gunzipSync(input) },
+      onChunk: ({ columnName, columnData, rowStart }) => {
+        parts.get(columnName)?.push({ start: rowStart, data: columnData as ArrayLike<unknown> });
+      },
+    });
+  } catch (e) {
+    throw new Error(`${file}: Parquet data could not be decoded (${(e as Error).message}); copy or export the file again.`);
+  }
+  const columns = new Map<string, TableColumn>();
+  for (const [name, chunks] of parts) columns.set(name, assemble(file, name, n, chunks));
+  return { n, columns };
+}
+
+/** One column from its chunks: numbers (null -> NaN, bigint and bool as numbers) or, for text, strings. */
+function assemble(file: string, name: string, n: number, chunks: Array<{ start: number; data: ArrayLike<unknown> }>): TableColumn {
+  const sample = chunks.find((c) => c.data.length > 0)?.data;
+  const first = sample ? Array.from({ length: Math.min(sample.length, 64) }, (_, i) => sample[i]).find((v) => v !== null && v !== undefined) : undefined;
+  const text = typeof first === 'string';
+  const nums = new Float64Array(n).fill(NaN);
+  const strs: string[] = text ? new Array(n).fill('') : [];
+  let filled = 0;
+  for (const { start, data } of chunks) {
+    for (let i = 0; i < data.length; i++) {
+      const r = start + i;
+      if (r >= n) throw new Error(`${file}: column "${name}" has more values than the file's ${n} rows; the file is damaged.`);
+      const v = data[i];
+      if (text) strs[r] = v === null || v === undefined ? '' : String(v);
+      else if (v === null || v === undefined) nums[r] = NaN;
+      else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') nums[r] = Number(v);
+      else throw new Error(`${file}: column "${name}" holds ${v instanceof Date ? 'dates' : 'nested values'}, not numbers.`);
+      filled++;
+    }
+  }
+  if (filled !== n) throw new Error(`${file}: column "${name}" has ${filled} values for ${n} rows; the file is damaged.`);
+  return text ? strs : nums;
+}
