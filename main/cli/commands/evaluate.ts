@@ -3,9 +3,8 @@ import { initBackend } from '../../engine/backend.ts';
 import { classCounts } from '../../engine/data/dataset.ts';
 import { loadData, loadDataWithReport } from '../../engine/data/load.ts';
 import { evaluateRun, scoresCsv } from '../../engine/evaluate/evaluate-run.ts';
-import { aucTable, EFFICIENCY_POINTS, MISTAG_POINTS, type DiscriminantReport } from '../../engine/metrics/evaluate.ts';
-import { histogram } from '../../engine/metrics/histogram.ts';
-import { decimateRoc, efficiencyAtMistag, mistagAtEfficiency, rocCurve, thresholdAtMistag } from '../../engine/metrics/roc.ts';
+import { externalDiscriminants } from '../../engine/evaluate/external.ts';
+import { aucTable } from '../../engine/metrics/evaluate.ts';
 import { writeFileAtomic } from '../../engine/store/atomic.ts';
 import { requireString, type CommandSpec } from '../args.ts';
 import { CliError, fmt, makeOut, type Out } from '../output.ts';
@@ -76,11 +75,7 @@ export const evaluateCommand: CommandSpec = {
   },
 };
 
-/**
- * An existing tagger's score read from the data file (e.g. CMS's Jet_btagDeepB = P(b)+P(bb)), judged as
- * the BvL discriminant: b and bb jets are the signal, udsg the background, c jets do not enter. One score
- * per jet cannot form BvC, CvB or CvL, which need the class probabilities; those are null with the reason.
- */
+/** `evaluate --external`: an existing tagger's score in the file (see engine/evaluate/external.ts). */
 async function evaluateExternal(v: Record<string, unknown>, out: Out): Promise<number> {
   const name = requireString(v, 'external', 'evaluate');
   if (v.run !== undefined || v.workspace !== undefined) {
@@ -89,44 +84,7 @@ async function evaluateExternal(v: Record<string, unknown>, out: Out): Promise<n
   if (v['scores-out'] !== undefined) throw new CliError('--scores-out writes a run\'s class probabilities; with --external there are none.', 2);
   const spec = requireString(v, 'data', 'evaluate');
   const { data, external } = await loadDataWithReport(spec, { external: [name], map: v.map as string | undefined, allowMissingFeatures: true });
-  const scores = external[0].scores;
-  const classes = data.schema.classes;
-  const roles = (d: { signal: string[]; background: string[] }) =>
-    Int8Array.from(data.labels, (k) => (d.signal.includes(classes[k]) ? 1 : d.background.includes(classes[k]) ? 0 : -1));
-  // A score that is not a number cannot be ranked: such jets leave the ROC and are counted.
-  let unscored = 0;
-  const discriminants = data.schema.discriminants.map((d): DiscriminantReport => {
-    const isSignal = roles(d);
-    const signalJets = isSignal.filter((x) => x === 1).length;
-    const backgroundJets = isSignal.filter((x) => x === 0).length;
-    const base = { name: d.name, signal: d.signal, background: d.background, signal_jets: signalJets, background_jets: backgroundJets, shapes: {} };
-    if (d.name !== 'BvL') {
-      const reason = `${d.name} needs the tagger's class probabilities; ${name} is one b score per jet, evaluated as BvL only.`;
-      return { ...base, auc: null, reason, mistag_at_eff: null, working_points: null, roc: null };
-    }
-    for (let i = 0; i < data.n; i++) {
-      if (!Number.isFinite(scores[i]) && isSignal[i] !== -1) {
-        isSignal[i] = -1;
-        unscored++;
-      }
-    }
-    // As for a run: the curve and working points unweighted, the weighted AUC beside them.
-    const r = rocCurve({ scores, isSignal });
-    const shapes = Object.fromEntries(classes.map((c, k) => [c, histogram(scores, { bins: 50, lo: 0, hi: 1, select: (i) => data.labels[i] === k && Number.isFinite(scores[i]) })]));
-    if (!r) {
-      const missing = signalJets === 0 ? `no ${d.signal.join('/')} jets` : `no ${d.background.join('/')} jets`;
-      return { ...base, shapes, auc: null, reason: `${d.name} is undefined on these jets: there are ${missing}.`, mistag_at_eff: null, working_points: null, roc: null };
-    }
-    return {
-      ...base,
-      shapes,
-      auc: r.auc,
-      ...(data.weights ? { auc_weighted: rocCurve({ scores, isSignal, weights: data.weights })?.auc ?? null } : {}),
-      mistag_at_eff: Object.fromEntries(EFFICIENCY_POINTS.map((e) => [String(e), mistagAtEfficiency(r.curve, e)])),
-      working_points: MISTAG_POINTS.map((m) => ({ mistag: m, eff: efficiencyAtMistag(r.curve, m), threshold: thresholdAtMistag(r.curve, m) })),
-      roc: decimateRoc(r.curve),
-    };
-  });
+  const { discriminants, unscored } = externalDiscriminants(data, external[0].scores, name);
   const result = {
     run: null,
     external: name,

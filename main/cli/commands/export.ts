@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { StylePreset } from '../../../shared/charts/style.ts';
 import { DEFAULT_SIZE } from '../../../shared/charts/style.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { loadData } from '../../engine/data/load.ts';
+import { loadDataWithReport } from '../../engine/data/load.ts';
 import { buildFigure, PLOTS, type PlotName } from '../../engine/export/figures.ts';
 import { renderFigure, type FigureFormat } from '../../engine/export/render.ts';
 import type { SurfaceFile } from '../../engine/landscape/run-landscape.ts';
@@ -37,6 +37,7 @@ export const exportCommand: CommandSpec = {
     attacks: { type: 'string' },
     'eps-list': { type: 'string' },
     feature: { type: 'string' },
+    external: { type: 'string', multiple: true },
     jet: { type: 'string' },
     jets: { type: 'string' },
     surface: { type: 'string' },
@@ -59,7 +60,8 @@ export const exportCommand: CommandSpec = {
     ['--width PT, --height PT', 'figure size in points (default 600 x 450)'],
     ['--attack KIND --eps E', 'attack overlaid (roc) or shown (shapes, inputs, inspect); default fgsm 0.05 where needed'],
     ['--attacks LIST --eps-list LIST', 'robustness: attacks and eps grid'],
-    ['--feature NAME', 'inputs: which input (default: the one moved most)'],
+    ['--feature NAME', 'inputs: which input (default: the one the attack changed most, by JS divergence)'],
+    ['--external BRANCH', 'roc: an existing tagger\'s b score in the data file (e.g. Jet_btagDeepB), drawn as BvL; repeatable'],
     ['--jet J', 'inspect / landscape: row index of the jet'],
     ['--surface FILE.json', 'landscape: draw a stored surface (from `tagscape landscape --out`)'],
     ['--directions D1,D2 --span S --grid G --jets N', 'landscape: compute the surface'],
@@ -75,10 +77,19 @@ export const exportCommand: CommandSpec = {
     if (!['cms', 'atlas', 'plain'].includes(style)) throw new CliError(`--style must be cms, atlas or plain, not "${style}".`, 2);
     const file = path.resolve(requireString(v, 'out', 'export'));
     const runs = (v.run as string[] | undefined) ?? [];
-    if (runs.length === 0 && !v.surface) throw new CliError('tagscape export needs at least one --run.', 2);
+    const externalNames = (v.external as string[] | undefined) ?? [];
+    if (runs.length === 0 && !v.surface && externalNames.length === 0) throw new CliError('tagscape export needs at least one --run (or --external for a ROC).', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = v.data ? await loadData(String(v.data)) : undefined;
+    let data;
+    let external: Array<{ label: string; scores: Float64Array }> = [];
+    if (v.data) {
+      const loaded = await loadDataWithReport(String(v.data), { external: externalNames.length ? externalNames : undefined, allowMissingFeatures: runs.length === 0 });
+      data = loaded.data;
+      external = loaded.external.map((e, i) => ({ label: externalNames[i], scores: e.scores }));
+    } else if (externalNames.length) {
+      throw new CliError('--external needs --data, the file holding the score.', 2);
+    }
     let surface: SurfaceFile | undefined;
     if (v.surface) {
       try {
@@ -90,7 +101,7 @@ export const exportCommand: CommandSpec = {
     const eps = optionalNumber(v, 'eps', { min: 0 });
     const size = { width: optionalNumber(v, 'width', { min: 100 }) ?? DEFAULT_SIZE.width, height: optionalNumber(v, 'height', { min: 100 }) ?? DEFAULT_SIZE.height };
     const figure = await buildFigure({
-      plot, workspace: path.resolve(String(v.workspace ?? '.')), runs: runs.length ? runs : [surface!.run], data,
+      plot, workspace: path.resolve(String(v.workspace ?? '.')), runs: runs.length || !surface ? runs : [surface.run], data, external,
       label: { preset: style, status: v.status as string | undefined, sqrtS: optionalNumber(v, 'sqrt-s'), right: v['right-label'] as string | undefined, lines: v.text as string[] | undefined },
       discriminant: v.discriminant as string | undefined,
       attack: v.attack ? { ...attackBase(v), kind: attackKind(v.attack), eps: eps ?? 0.05 } : undefined,

@@ -11,6 +11,7 @@ import { wireframeChart } from '../../../shared/charts/wireframe.ts';
 import { attackKey, type AttackKind, type AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { evaluateLoadedRun, predictRaw, rowsForRun } from '../evaluate/evaluate-run.ts';
+import { externalDiscriminants } from '../evaluate/external.ts';
 import { curvature } from '../landscape/curvature.ts';
 import { computeLandscape, type SurfaceFile } from '../landscape/run-landscape.ts';
 import { discriminant } from '../metrics/discriminants.ts';
@@ -39,6 +40,8 @@ export interface FigureRequest {
   /** robustness: attacks and eps grid. @default fgsm,pgd,noise and 0,0.01,0.02,0.05,0.1 */
   attacks?: AttackKind[];
   eps?: number[];
+  /** roc: existing taggers' scores from the data file, drawn beside the runs (BvL). */
+  external?: Array<{ label: string; scores: Float64Array }>;
   /** inputs: the feature. @default the one the attack moves most */
   feature?: string;
   /** inspect / landscape: one jet (row index in the data file). */
@@ -105,7 +108,7 @@ export async function buildFigure(req: FigureRequest): Promise<Figure> {
 async function rocFigure(req: FigureRequest, disc: string): Promise<Figure> {
   const data = need(req.data, '--data');
   const curves: RocCurveData[] = [];
-  let spec = data.schema.discriminants.find((d) => d.name === disc);
+  const spec = data.schema.discriminants.find((d) => d.name === disc);
   if (!spec) throw new Error(`Unknown discriminant "${disc}"; choose ${data.schema.discriminants.map((d) => d.name).join(', ')}.`);
   for (const name of req.runs) {
     const run = loadRun(req.workspace, name);
@@ -123,12 +126,19 @@ async function rocFigure(req: FigureRequest, disc: string): Promise<Figure> {
       run.model.dispose();
     }
   }
+  for (const ext of req.external ?? []) {
+    if (disc !== 'BvL') throw new Error(`An external tagger score is evaluated as BvL only, not ${disc}.`);
+    const d = externalDiscriminants(data, ext.scores, ext.label).discriminants.find((x) => x.name === 'BvL')!;
+    if (!d.roc) throw new Error(d.reason ?? 'BvL is undefined on these jets.');
+    curves.push({ label: `${ext.label} (AUC ${d.auc!.toFixed(3)})`, eff: d.roc.eff, mistag: d.roc.mistag });
+  }
+  if (curves.length === 0) throw new Error('A ROC figure needs at least one --run or --external tagger.');
   return {
     title: `ROC ${disc}`,
     option: rocChart({
       discriminant: disc, signal: spec.signal, background: spec.background, curves,
       label: withLines(req.label, [sampleText(data), `${DISC_AXIS[disc] ?? disc} discriminant`]),
-      ratioTo: curves.length > 1 ? 0 : undefined, ratioName: req.runs[0], size: req.size,
+      ratioTo: curves.length > 1 ? 0 : undefined, ratioName: req.runs[0] ?? req.external?.[0]?.label, size: req.size,
     }),
   };
 }
