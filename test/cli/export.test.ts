@@ -5,7 +5,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { contourSegments } from '../../shared/charts/heatmap.ts';
 import { formatTick } from '../../shared/charts/style.ts';
-import { ROOT, tmpDir } from '../helpers.ts';
+import { ROOT, SHARED_DATA, SHARED_SKIP, tmpDir } from '../helpers.ts';
 
 function tagscape(...args: string[]): Record<string, any> {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tagscape.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -66,6 +66,13 @@ describe('publication figures', () => {
     const atlas = path.join(dir, 'roc-atlas.svg');
     tagscape('export', ...common().map((a) => (a === 'cms' ? 'atlas' : a)), '--format', 'svg', '--out', atlas);
     assert.match(fs.readFileSync(atlas, 'utf8'), /rejection/);
+  });
+
+  it('plots CMS\'s own DeepCSV ROC on real NanoAOD jets', { skip: SHARED_SKIP }, () => {
+    const out = path.join(dir, 'cms-roc.svg');
+    const file = path.join(SHARED_DATA, 'root', 'cms_nano_2017mc_884jets.root');
+    tagscape('export', '--data', file, '--external', 'Jet_btagDeepB', '--plot', 'roc', '--format', 'svg', '--out', out, '--json');
+    assert.match(fs.readFileSync(out, 'utf8'), /Jet_btagDeepB \(AUC 0\.9\d\d\)/);
   });
 
   it('runs the quick study and writes at least six PDF figures and the report', () => {
