@@ -9,12 +9,13 @@ import { inspectDataCommand } from './commands/inspect-data.ts';
 import { landscapeCommand } from './commands/landscape.ts';
 import { robustnessCommand } from './commands/robustness.ts';
 import { runsCommand } from './commands/runs.ts';
+import { serveCommand } from './commands/serve.ts';
 import { studyCommand } from './commands/study.ts';
 import { trainCommand } from './commands/train.ts';
 import { CliError } from './output.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 
-export const COMMANDS: CommandSpec[] = [generateCommand, trainCommand, evaluateCommand, runsCommand, attackCommand, robustnessCommand, landscapeCommand, curvatureCommand, inspectDataCommand, exportCommand, studyCommand];
+export const COMMANDS: CommandSpec[] = [generateCommand, trainCommand, evaluateCommand, runsCommand, attackCommand, robustnessCommand, landscapeCommand, curvatureCommand, inspectDataCommand, exportCommand, studyCommand, serveCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,77 @@
+/**
+ * A job process: runs one engine job and reports progress to its parent over IPC. Under Electron it is
+ * started as a utilityProcess, under plain Node with child_process.fork; the protocol is the same.
+ * SIGTERM (cancel) stops training between batches and leaves the run "interrupted" and resumable.
+ */
+import { initBackend } from '../engine/backend.ts';
+import { loadData } from '../engine/data/load.ts';
+import { computeLandscape } from '../engine/landscape/run-landscape.ts';
+import { robustnessScan } from '../engine/robustness/scan.ts';
+import { resumeTraining, startTraining } from '../engine/train/run.ts';
+import type { JobSpec } from '../../shared/api/contract.ts';
+
+export type JobMessage =
+  | { type: 'progress'; progress: number; message: string }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; error: string };
+
+function send(m: JobMessage): void {
+  process.send?.(m);
+}
+
+export async function runJob(spec: JobSpec, workspace: string, signal: AbortSignal): Promise<unknown> {
+  const backend = await initBackend();
+  send({ type: 'progress', progress: 0, message: `backend ${backend.name}` });
+  switch (spec.kind) {
+    case 'train':
+    case 'resume': {
+      const callbacks = {
+        signal,
+        onBatchEnd: (p: { epoch: number; batch: number; batches: number; loss: number }) => {
+          if (p.batch % 10 === 0 || p.batch === p.batches) send({ type: 'progress', progress: NaN, message: `epoch ${p.epoch}: batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(4)}` });
+        },
+        onEpochEnd: (r: { epoch: number; val_loss: number; val_auc: number | null }) =>
+          send({ type: 'progress', progress: r.epoch / spec.epochs, message: `epoch ${r.epoch}/${spec.epochs}: validation loss ${r.val_loss.toFixed(4)}, AUC ${r.val_auc?.toFixed(4) ?? 'n/a'}` }),
+      };
+      if (spec.kind === 'resume') return resumeTraining({ workspace, name: spec.name, epochs: spec.epochs, callbacks });
+      const { kind: _kind, name, data, ...config } = spec;
+      const jets = await loadData(data, { seed: spec.seed });
+      return startTraining({ workspace, name, data: jets, config, callbacks });
+    }
+    case 'robustness': {
+      const data = await loadData(spec.data);
+      return robustnessScan({ workspace, runs: spec.runs, data, attacks: spec.attacks, eps: spec.eps, onProgress: (d, t, label) => send({ type: 'progress', progress: d / t, message: label }) });
+    }
+    case 'landscape': {
+      const data = await loadData(spec.data);
+      return computeLandscape({ workspace, ...spec, data, onProgress: (f) => send({ type: 'progress', progress: f, message: `surface ${(100 * f).toFixed(0)}%` }) });
+    }
+  }
+}
+
+// Entry point when run as a job process: the parent sends {spec, workspace} once.
+if (process.send) {
+  const abort = new AbortController();
+  process.on('SIGTERM', () => abort.abort());
+  process.once('message', (m: { spec: JobSpec; workspace: string }) => {
+    runJob(m.spec, m.workspace, abort.signal)
+      .then((result) => {
+        send({ type: 'result', result: summarise(result) });
+        process.exitCode = abort.signal.aborted ? 130 : 0;
+      })
+      .catch((err: unknown) => {
+        send({ type: 'error', error: err instanceof Error ? err.message : String(err) });
+        process.exitCode = 1;
+      })
+      .finally(() => process.disconnect?.());
+  });
+}
+
+/** Results travel over IPC: keep what the window shows, not megabytes of per-jet vectors. */
+function summarise(result: unknown): unknown {
+  if (result && typeof result === 'object' && 'directions' in result) {
+    const { directions: _d, ...rest } = result as Record<string, unknown>;
+    return rest;
+  }
+  return result;
+}

@@ -1,0 +1,142 @@
+/**
+ * Runs jobs in their own processes so a crash costs one job, never the app: a queue with a concurrency
+ * limit (default cores - 1), progress events to every listener, cancel, and a clear failure when a job
+ * process dies (even kill -9). A training run whose process died is left "interrupted" by the run store's
+ * liveness check and can be resumed. Jobs belong to the manager, not to a window, so they outlive reloads.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JobInfo, JobSpec } from '../../shared/api/contract.ts';
+import type { JobMessage } from './job-entry.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ENTRY = path.join(ROOT, 'main', 'jobs', 'job-entry.ts');
+
+export interface JobManagerOptions {
+  workspace: string;
+  /** @default max(1, cores - 1) */
+  maxConcurrent?: number;
+  /** How a job process is started; the Electron shell passes utilityProcess here. @default child_process.fork with tsx */
+  spawn?: (entry: string) => ChildProcess;
+}
+
+interface Job {
+  info: JobInfo;
+  spec: JobSpec;
+  child?: ChildProcess;
+  cancelled?: boolean;
+}
+
+function label(spec: JobSpec): string {
+  switch (spec.kind) {
+    case 'train':
+      return `train ${spec.name}${spec.adversarial ? ` (${spec.adversarial.attack} eps ${spec.adversarial.eps})` : ''}, ${spec.epochs} epochs`;
+    case 'resume':
+      return `resume ${spec.name} to ${spec.epochs} epochs`;
+    case 'robustness':
+      return `robustness ${spec.runs.join(', ')}: ${spec.attacks.join(', ')}`;
+    case 'landscape':
+      return `loss surface ${spec.runs.join(', ')} along ${spec.directions.join(' x ')}`;
+  }
+}
+
+export class JobManager extends EventEmitter {
+  private readonly jobs = new Map<string, Job>();
+  private counter = 0;
+  readonly maxConcurrent: number;
+
+  constructor(private readonly options: JobManagerOptions) {
+    super();
+    this.maxConcurrent = options.maxConcurrent ?? Math.max(1, os.cpus().length - 1);
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }));
+  }
+
+  get(id: string): JobInfo {
+    const j = this.jobs.get(id);
+    if (!j) throw new Error(`There is no job ${id}.`);
+    return { ...j.info };
+  }
+
+  start(spec: JobSpec): JobInfo {
+    const id = `job-${++this.counter}`;
+    const job: Job = { spec, info: { id, kind: spec.kind, label: label(spec), status: 'queued', progress: 0, message: 'waiting for a free slot', created: new Date().toISOString() } };
+    this.jobs.set(id, job);
+    this.changed(job);
+    this.pump();
+    return { ...job.info };
+  }
+
+  cancel(id: string): JobInfo {
+    const job = this.jobs.get(id);
+    if (!job) throw new Error(`There is no job ${id}.`);
+    if (job.info.status === 'queued') {
+      job.info = { ...job.info, status: 'cancelled', message: 'cancelled before it started' };
+      this.changed(job);
+    } else if (job.info.status === 'running') {
+      job.cancelled = true;
+      job.child?.kill('SIGTERM');
+    }
+    return { ...job.info };
+  }
+
+  /** Stop every job process (app shutdown). Training runs are left interrupted and resumable. */
+  shutdown(): void {
+    for (const j of this.jobs.values()) if (j.info.status === 'running') j.child?.kill('SIGTERM');
+  }
+
+  private running(): number {
+    return [...this.jobs.values()].filter((j) => j.info.status === 'running').length;
+  }
+
+  private pump(): void {
+    for (const job of this.jobs.values()) {
+      if (this.running() >= this.maxConcurrent) return;
+      if (job.info.status === 'queued') this.launch(job);
+    }
+  }
+
+  private launch(job: Job): void {
+    const child = this.options.spawn
+      ? this.options.spawn(ENTRY)
+      : fork(ENTRY, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    job.child = child;
+    job.info = { ...job.info, status: 'running', message: 'starting' };
+    this.changed(job);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    let errorMessage: string | undefined;
+    let result: unknown;
+    child.on('message', (m: JobMessage) => {
+      if (m.type === 'progress') {
+        job.info = { ...job.info, progress: Number.isFinite(m.progress) ? m.progress : job.info.progress, message: m.message };
+        this.changed(job);
+      } else if (m.type === 'result') result = m.result;
+      else if (m.type === 'error') errorMessage = m.error;
+    });
+    // 'close', not 'exit': it comes after the last IPC message and stderr chunk.
+    child.on('close', (code, signal) => {
+      if (job.cancelled) {
+        job.info = { ...job.info, status: 'cancelled', message: 'cancelled; a training run is left interrupted and can be resumed' };
+      } else if (code === 0) {
+        job.info = { ...job.info, status: 'complete', progress: 1, message: 'done', result };
+      } else {
+        const why = errorMessage ?? (signal ? `the job process was killed (${signal})` : `the job process exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
+        job.info = { ...job.info, status: 'failed', message: why, error: why };
+      }
+      job.child = undefined;
+      this.changed(job);
+      this.pump();
+    });
+    child.send({ spec: job.spec, workspace: this.options.workspace });
+  }
+
+  private changed(job: Job): void {
+    this.emit('job', { ...job.info });
+  }
+}

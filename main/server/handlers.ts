@@ -1,0 +1,75 @@
+/**
+ * The handler registry behind both transports (Electron IPC and the loopback server): every payload is
+ * validated against the shared contract first, then the engine is called. Failures come back as one
+ * sentence, never as an exception through the transport.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { OPERATIONS, describeIssues, type OperationName, type Reply, type Request, type Response } from '../../shared/api/contract.ts';
+import { activeBackend } from '../engine/backend.ts';
+import { loadData } from '../engine/data/load.ts';
+import { evaluateRun } from '../engine/evaluate/evaluate-run.ts';
+import { buildFigure } from '../engine/export/figures.ts';
+import { aucTable, type EvaluationReport } from '../engine/metrics/evaluate.ts';
+import { Workspace } from '../engine/store/workspace.ts';
+import type { RunConfig } from '../engine/train/run.ts';
+import { TAGSCAPE_VERSION } from '../engine/version.ts';
+import type { JobManager } from '../jobs/job-manager.ts';
+
+type Handler<K extends OperationName> = (req: Request<K>) => Promise<Response<K>> | Response<K>;
+export type Handlers = { [K in OperationName]: Handler<K> };
+
+export function createHandlers(workspace: string, jobs: JobManager): Handlers {
+  const ws = new Workspace(workspace);
+  return {
+    info: () => ({ version: TAGSCAPE_VERSION, backend: activeBackend(), workspace, maxJobs: jobs.maxConcurrent }),
+    listRuns: () => ({
+      runs: ws.list().map((name) => {
+        const config = ws.readJson<RunConfig>(name, 'config.json');
+        const status = ws.status(name);
+        const metrics = ws.readJsonIfExists<EvaluationReport>(name, 'metrics.json');
+        return {
+          name, status: status.status, epochs_done: status.epochs_done, epochs_target: config.train.epochs, backend: config.backend, data: config.data.spec,
+          test_auc: metrics ? Object.fromEntries(metrics.discriminants.map((d) => [d.name, d.auc])) : null,
+        };
+      }),
+    }),
+    getRun: ({ run }) => {
+      ws.requireRun(run);
+      return { config: ws.readJson(run, 'config.json'), status: ws.status(run), history: ws.readJsonIfExists<unknown[]>(run, 'history.json') ?? [], metrics: ws.readJsonIfExists(run, 'metrics.json') };
+    },
+    deleteRun: ({ run }) => {
+      ws.requireRun(run);
+      if (ws.status(run).status === 'running') throw new Error(`Run "${run}" is being trained; cancel its job first.`);
+      fs.rmSync(path.join(workspace, 'runs', run), { recursive: true, force: true });
+      return { deleted: run };
+    },
+    evaluate: async ({ run, data }) => {
+      const ev = evaluateRun(workspace, run, await loadData(data));
+      return { split: ev.split, jets: ev.report.jets, auc: aucTable(ev.report), report: ev.report };
+    },
+    figure: async ({ plot, runs, data, discriminant, style }) => {
+      const fig = await buildFigure({ plot, workspace, runs, data: data ? await loadData(data) : undefined, discriminant, label: { preset: style ?? 'cms' } });
+      return { title: fig.title, option: fig.option };
+    },
+    startJob: ({ job }) => ({ job: jobs.start(job) }),
+    cancelJob: ({ job }) => ({ job: jobs.cancel(job) }),
+    listJobs: () => ({ jobs: jobs.list() }),
+  };
+}
+
+/** Validate and run one operation. Unknown operations and invalid payloads are refused before the engine. */
+export async function dispatch(handlers: Handlers, op: unknown, payload: unknown): Promise<Reply<unknown>> {
+  if (typeof op !== 'string' || !Object.hasOwn(OPERATIONS, op)) {
+    return { ok: false, error: `Unknown operation ${JSON.stringify(String(op)).slice(0, 80)}; operations: ${Object.keys(OPERATIONS).join(', ')}.` };
+  }
+  const name = op as OperationName;
+  const parsed = OPERATIONS[name].request.safeParse(payload);
+  if (!parsed.success) return { ok: false, error: describeIssues(parsed.error, name) };
+  try {
+    const result = await (handlers[name] as Handler<typeof name>)(parsed.data as never);
+    return { ok: true, result };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
