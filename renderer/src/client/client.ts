@@ -1,0 +1,49 @@
+/**
+ * The renderer's one view of the backend. Two implementations share this interface (like Netron's
+ * desktop and browser hosts): the loopback client over HTTP + WebSocket (here), and the Electron
+ * preload bridge (issue #5). The page never sees which one it has.
+ */
+import type { JobInfo, OperationName, Request, Response } from '../../../shared/api/contract.ts';
+
+export interface TagscapeClient {
+  call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>>;
+  /** Every job change, including the jobs already running when the window (re)loads. */
+  onJobs(listener: (jobs: JobInfo[]) => void): void;
+}
+
+export class LoopbackClient implements TagscapeClient {
+  private jobs = new Map<string, JobInfo>();
+  private listeners: Array<(jobs: JobInfo[]) => void> = [];
+
+  constructor() {
+    // The per-launch token came in the page URL; the server set it as a same-site cookie, which this
+    // origin's fetch and WebSocket send along. Drop it from the address bar.
+    if (location.search.includes('token=')) history.replaceState(null, '', location.pathname);
+    this.connect();
+  }
+
+  private connect(): void {
+    const ws = new WebSocket(`ws://${location.host}/events`);
+    ws.onmessage = (e) => {
+      const m = JSON.parse(String(e.data)) as { type: string; jobs?: JobInfo[]; job?: JobInfo };
+      if (m.type === 'jobs') m.jobs!.forEach((j) => this.jobs.set(j.id, j));
+      else if (m.type === 'job') this.jobs.set(m.job!.id, m.job!);
+      else return;
+      const list = [...this.jobs.values()];
+      this.listeners.forEach((l) => l(list));
+    };
+    ws.onclose = () => setTimeout(() => this.connect(), 2000);
+  }
+
+  async call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>> {
+    const res = await fetch(`api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const reply = (await res.json()) as { ok: boolean; result?: Response<K>; error?: string };
+    if (!reply.ok) throw new Error(reply.error ?? `${op} failed`);
+    return reply.result as Response<K>;
+  }
+
+  onJobs(listener: (jobs: JobInfo[]) => void): void {
+    this.listeners.push(listener);
+    listener([...this.jobs.values()]);
+  }
+}

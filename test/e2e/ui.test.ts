@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { serve, type Server } from '../../main/server/serve.ts';
+import { ROOT, backend, tmpDir } from '../helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
+
+describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
+  let server: Server;
+  let browser: Browser;
+  const errors: string[] = [];
+
+  before(async () => {
+    await backend();
+    const outDir = tmpDir('tagscape-ui-');
+    await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
+    server = await serve({ workspace: tmpDir(), port: 0, staticDir: outDir, maxJobs: 1 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('refuses the page without the token', async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(`http://127.0.0.1:${server.port}/`);
+    assert.equal(res?.status(), 401);
+    await page.close();
+  });
+
+  it('trains a tagger by clicking, shows the job live, keeps it after a reload, and evaluates it', async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    const res = await page.goto(server.url);
+    assert.equal(res?.status(), 200);
+    assert.match(res!.headers()['content-security-policy'], /default-src 'self'/);
+    assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
+    await page.click('nav button:has-text("Train")');
+    await page.fill('input[name=name]', 'clicked');
+    await page.fill('input[name=data]', 'synthetic:1500');
+    await page.fill('input[name=epochs]', '2');
+    await page.click('form.train button[type=submit]');
+    await page.waitForSelector('li[data-status=running], li[data-status=complete]', { timeout: 60_000 });
+    await page.reload();
+    await page.waitForSelector('li[data-job]', { timeout: 10_000 }); // jobs outlive a reload
+    await page.waitForSelector('li[data-status=complete]', { timeout: 120_000 });
+    await page.click('nav button:has-text("Runs")');
+    await page.waitForSelector('tr[data-run=clicked] .status-complete');
+    await page.click('nav button:has-text("Evaluate")');
+    await page.fill('form.evaluate input[name=data]', 'synthetic:1500');
+    await page.click('form.evaluate button[type=submit]');
+    const cell = await page.waitForSelector('table.auc tr[data-run=clicked] td:nth-child(3)', { timeout: 60_000 });
+    const auc = Number(await cell.textContent());
+    assert.ok(auc > 0.5 && auc <= 1, `BvL AUC shown: ${auc}`);
+    assert.ok(await page.$('.chart svg'), 'the ROC chart is drawn');
+    await page.screenshot({ path: path.join(tmpDir(), 'evaluate.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  it('says in one sentence what is wrong when a form is bad', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.click('nav button:has-text("Train")');
+    await page.fill('input[name=name]', 'bad name with spaces');
+    await page.click('form.train button[type=submit]');
+    const alert = await page.waitForSelector('[role=alert]');
+    assert.match(String(await alert.textContent()), /Invalid startJob request at job\.name/);
+  });
+});
