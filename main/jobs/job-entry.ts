@@ -15,8 +15,12 @@ export type JobMessage =
   | { type: 'result'; result: unknown }
   | { type: 'error'; error: string };
 
+/** Electron's utility processes talk through process.parentPort, forked Node processes through process.send. */
+const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; once(e: 'message', l: (e: { data: unknown }) => void): void } }).parentPort;
+
 function send(m: JobMessage): void {
-  process.send?.(m);
+  if (parentPort) parentPort.postMessage(m);
+  else process.send?.(m);
 }
 
 export async function runJob(spec: JobSpec, workspace: string, signal: AbortSignal): Promise<unknown> {
@@ -50,10 +54,15 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
 }
 
 // Entry point when run as a job process: the parent sends {spec, workspace} once.
-if (process.send) {
+function onStart(listener: (m: { spec: JobSpec; workspace: string }) => void): void {
+  if (parentPort) parentPort.once('message', (e) => listener(e.data as { spec: JobSpec; workspace: string }));
+  else process.once('message', listener);
+}
+
+if (process.send || parentPort) {
   const abort = new AbortController();
   process.on('SIGTERM', () => abort.abort());
-  process.once('message', (m: { spec: JobSpec; workspace: string }) => {
+  onStart((m) => {
     runJob(m.spec, m.workspace, abort.signal)
       .then((result) => {
         send({ type: 'result', result: summarise(result) });
@@ -63,7 +72,10 @@ if (process.send) {
         send({ type: 'error', error: err instanceof Error ? err.message : String(err) });
         process.exitCode = 1;
       })
-      .finally(() => process.disconnect?.());
+      .finally(() => {
+        if (!parentPort) process.disconnect?.();
+        else process.exit();
+      });
   });
 }
 

@@ -4,7 +4,7 @@
  * process dies (even kill -9). A training run whose process died is left "interrupted" by the run store's
  * liveness check and can be resumed. Jobs belong to the manager, not to a window, so they outlive reloads.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,18 +15,27 @@ import type { JobMessage } from './job-entry.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENTRY = path.join(ROOT, 'main', 'jobs', 'job-entry.ts');
 
+/** What the manager needs of a job process: child_process.fork gives it as is, Electron's utilityProcess through an adapter. */
+export interface JobProcess {
+  send(message: unknown): void;
+  kill(signal?: NodeJS.Signals): void;
+  on(event: 'message', listener: (m: JobMessage) => void): void;
+  on(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  stderr?: NodeJS.ReadableStream | null;
+}
+
 export interface JobManagerOptions {
   workspace: string;
   /** @default max(1, cores - 1) */
   maxConcurrent?: number;
-  /** How a job process is started; the Electron shell passes utilityProcess here. @default child_process.fork with tsx */
-  spawn?: (entry: string) => ChildProcess;
+  /** How a job process is started; the Electron shell passes a utilityProcess adapter. @default child_process.fork with tsx */
+  spawn?: (entry: string) => JobProcess;
 }
 
 interface Job {
   info: JobInfo;
   spec: JobSpec;
-  child?: ChildProcess;
+  child?: JobProcess;
   cancelled?: boolean;
 }
 
@@ -102,9 +111,9 @@ export class JobManager extends EventEmitter {
   }
 
   private launch(job: Job): void {
-    const child = this.options.spawn
+    const child: JobProcess = this.options.spawn
       ? this.options.spawn(ENTRY)
-      : fork(ENTRY, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      : (fork(ENTRY, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }) as unknown as JobProcess);
     job.child = child;
     job.info = { ...job.info, status: 'running', message: 'starting' };
     this.changed(job);

@@ -1,5 +1,5 @@
 import { createApp } from 'vue';
 import App from './App.vue';
-import { LoopbackClient } from './client/client.ts';
+import { createClient } from './client/client.ts';
 
-createApp(App).provide('client', new LoopbackClient()).mount('#app');
+createApp(App).provide('client', createClient()).mount('#app');

@@ -47,3 +47,48 @@ export class LoopbackClient implements TagscapeClient {
     listener([...this.jobs.values()]);
   }
 }
+
+interface PreloadBridge {
+  onJob(listener: (job: JobInfo) => void): () => void;
+  [op: string]: unknown;
+}
+
+/** The Electron implementation: one preload function per operation (see main/electron/preload.ts). */
+export class PreloadClient implements TagscapeClient {
+  private jobs = new Map<string, JobInfo>();
+  private listeners: Array<(jobs: JobInfo[]) => void> = [];
+
+  constructor(private readonly bridge: PreloadBridge) {
+    bridge.onJob((job) => {
+      this.jobs.set(job.id, job);
+      this.emit();
+    });
+    // Jobs started before this window (re)loaded.
+    void this.call('listJobs', {}).then(({ jobs }) => {
+      jobs.forEach((j) => this.jobs.set(j.id, j));
+      this.emit();
+    });
+  }
+
+  private emit(): void {
+    const list = [...this.jobs.values()];
+    this.listeners.forEach((l) => l(list));
+  }
+
+  async call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>> {
+    const reply = (await (this.bridge[op] as (p: unknown) => Promise<{ ok: boolean; result?: Response<K>; error?: string }>)(payload));
+    if (!reply.ok) throw new Error(reply.error ?? `${op} failed`);
+    return reply.result as Response<K>;
+  }
+
+  onJobs(listener: (jobs: JobInfo[]) => void): void {
+    this.listeners.push(listener);
+    listener([...this.jobs.values()]);
+  }
+}
+
+/** The desktop bridge when the preload put one there, else the loopback server. */
+export function createClient(): TagscapeClient {
+  const bridge = (window as unknown as { tagscape?: PreloadBridge }).tagscape;
+  return bridge ? new PreloadClient(bridge) : new LoopbackClient();
+}
