@@ -63,6 +63,21 @@ describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
     assert.ok(auc > 0.5 && auc <= 1, `BvL AUC shown: ${auc}`);
     assert.ok(await page.$('.chart svg'), 'the ROC chart is drawn');
     await page.screenshot({ path: path.join(tmpDir(), 'evaluate.png') });
+
+    await page.click('nav button:has-text("Robustness")');
+    await page.fill('form.robustness input[name=eps]', '0, 0.05');
+    await page.fill('form.robustness input[name=data]', 'synthetic:1500');
+    await page.uncheck('form.robustness input[value=pgd]');
+    await page.uncheck('form.robustness input[value=noise]');
+    await page.click('form.robustness button[type=submit]');
+    await page.waitForSelector('.chart svg', { timeout: 120_000 });
+
+    await page.click('nav button:has-text("Landscape")');
+    await page.fill('form.landscape input[name=grid]', '9');
+    await page.fill('form.landscape input[name=jets]', '20');
+    await page.fill('form.landscape input[name=data]', 'synthetic:1500');
+    await page.click('form.landscape button[type=submit]');
+    await page.waitForSelector('.maps .chart svg', { timeout: 120_000 });
     assert.deepEqual(errors, []);
   });
 
