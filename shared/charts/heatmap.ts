@@ -91,9 +91,9 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
       text: [`${hi.toPrecision(4)}`, `${lo.toPrecision(4)}`], textStyle: { fontFamily: FONT, fontSize: 12, color: '#000' }, precision: 4,
     },
     graphic: [
-      ...titleGraphics(input.label, size),
+      ...titleGraphics(input.label, size, panel.right),
       ...axisTitles(size, panel, input.x.title, input.y.title),
-      { type: 'text', right: 20, bottom: GRID.bottom - 22, style: { text: input.zTitle, fontFamily: FONT, fontSize: 13, fill: '#000' } },
+      { type: 'text', right: 20, top: GRID.top - 24, style: { text: input.zTitle, fontFamily: FONT, fontSize: 13, fill: '#000' } },
     ],
     series: [
       {

@@ -43,7 +43,7 @@ export function text(content: string, at: Record<string, number>, font: { fontSi
 }
 
 /** The experiment label above the frame: bold experiment, italic status, energy on the right. */
-export function titleGraphics(label: FigureLabel, size: FigureSize): object[] {
+export function titleGraphics(label: FigureLabel, size: FigureSize, frameRight = GRID.right): object[] {
   if (label.preset === 'plain') return [];
   const experiment = label.preset === 'cms' ? 'CMS' : 'ATLAS';
   const status = label.status ?? (label.preset === 'cms' ? 'Simulation' : 'Simulation Internal');
@@ -53,7 +53,7 @@ export function titleGraphics(label: FigureLabel, size: FigureSize): object[] {
   const items: object[] = [
     text(experiment, { left, top: y - 16 }, { fontSize: 18, fontWeight: 'bold', fontStyle: label.preset === 'atlas' ? 'italic' : 'normal' }),
     text(status, { left: left + (experiment === 'CMS' ? 46 : 68), top: y - 13 }, { fontSize: 14, fontStyle: 'italic' }),
-    text(right, { right: GRID.right, top: y - 13 }, { fontSize: 14 }),
+    text(right, { right: frameRight, top: y - 13 }, { fontSize: 14 }),
   ];
   (label.lines ?? []).forEach((line, k) => items.push(text(line, { left: left + 12, top: GRID.top + 10 + 17 * k }, { fontSize: 13 })));
   return items;
