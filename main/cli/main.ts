@@ -1,6 +1,7 @@
 /** Entry of the `tagscape` command line: dispatch, help, and one-sentence errors. */
 import { commandHelp, parseCommand, type CommandSpec } from './args.ts';
 import { attackCommand } from './commands/attack.ts';
+import { benchCommand } from './commands/bench.ts';
 import { curvatureCommand } from './commands/curvature.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportCommand } from './commands/export.ts';
@@ -15,7 +16,7 @@ import { trainCommand } from './commands/train.ts';
 import { CliError } from './output.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 
-export const COMMANDS: CommandSpec[] = [generateCommand, trainCommand, evaluateCommand, runsCommand, attackCommand, robustnessCommand, landscapeCommand, curvatureCommand, inspectDataCommand, exportCommand, studyCommand, serveCommand];
+export const COMMANDS: CommandSpec[] = [generateCommand, trainCommand, evaluateCommand, runsCommand, attackCommand, robustnessCommand, landscapeCommand, curvatureCommand, inspectDataCommand, exportCommand, studyCommand, serveCommand, benchCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -115,3 +115,13 @@ describe('tagscape command line', () => {
     assert.equal(e.split, 'test', 'the same synthetic spec is the same data');
   });
 });
+
+describe('tagscape bench', () => {
+  it('prints the peer\'s keys for a small run', () => {
+    const r = spawnSync(process.execPath, [BIN, 'bench', '--jets', '2048', '--epochs', '1', '--grid', '5', '--surface-jets', '50', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    for (const k of ['train_nominal_jets_per_s', 'train_fgsm_jets_per_s', 'fgsm_attack_jets_per_s', 'surface_points_per_s', 'backend', 'peak_rss_mb']) assert.ok(k in out, k);
+    assert.ok(out.train_nominal_jets_per_s > 0 && out.surface_points_per_s > 0);
+  });
+});

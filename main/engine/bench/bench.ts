@@ -1,0 +1,145 @@
+/**
+ * The workloads of ../shared/bench/torch_deepcsv.py, on the active backend, for a side-by-side ratio:
+ * the same Gaussian toy data (X ~ N(0,1) + 0.3 y), the same 5 x 100 ReLU network with dropout 0.1, Adam
+ * lr 1e-3, batch 1024, FGSM training at eps 0.01, an FGSM attack over every jet in chunks of 8192
+ * (inference mode), and a 2D input-space loss surface (sign-gradient and random directions) averaged over
+ * the first S jets. Throughputs in jets (or surface points) per second, as the peer prints them.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { attackBatch } from '../attacks/perturb.ts';
+import { activeBackend } from '../backend.ts';
+import { inputGradient } from '../attacks/gradient.ts';
+import { Adam } from '../model/adam.ts';
+import { meanLoss } from '../model/losses.ts';
+import { Mlp } from '../model/mlp.ts';
+import { oneHot } from '../model/one-hot.ts';
+import { lossSurface } from '../landscape/surface.ts';
+import { Rng } from '../rng.ts';
+
+export interface BenchOptions {
+  jets: number;
+  features: number;
+  classes: number;
+  epochs: number;
+  batch: number;
+  hidden: number;
+  layers: number;
+  eps: number;
+  grid: number;
+  surfaceJets: number;
+}
+
+export const DEFAULT_BENCH: BenchOptions = { jets: 200_000, features: 67, classes: 4, epochs: 2, batch: 1024, hidden: 100, layers: 5, eps: 0.01, grid: 51, surfaceJets: 2000 };
+
+const CE = { name: 'crossentropy' as const, gamma: 0 };
+
+function toyData(o: BenchOptions): { x: Float32Array; y: Int32Array } {
+  const rng = new Rng(0);
+  const y = Int32Array.from({ length: o.jets }, () => rng.int(o.classes));
+  const x = new Float32Array(o.jets * o.features);
+  for (let i = 0; i < o.jets; i++) for (let j = 0; j < o.features; j++) x[i * o.features + j] = rng.normal() + 0.3 * y[i];
+  return { x, y };
+}
+
+async function train(o: BenchOptions, x: Float32Array, y: Int32Array, adversarial: boolean): Promise<{ model: Mlp; rate: number }> {
+  const F = o.features;
+  const C = o.classes;
+  const model = new Mlp({ inputs: F, outputs: C, hidden: Array(o.layers).fill(o.hidden), dropout: 0.1 }, 0);
+  const adam = new Adam(model.variables);
+  const rng = new Rng(1);
+  const yh = oneHot(y, C);
+  const noFreeze = tf.zeros([o.batch, F], 'bool') as tf.Tensor2D;
+  const ones = tf.ones([F]) as tf.Tensor1D;
+  const t0 = performance.now();
+  let seen = 0;
+  for (let e = 0; e < o.epochs; e++) {
+    const perm = rng.permutation(o.jets);
+    for (let s = 0; s < o.jets; s += o.batch) {
+      const m = Math.min(o.batch, o.jets - s);
+      const xb = new Float32Array(m * F);
+      const yb = new Float32Array(m * C);
+      for (let k = 0; k < m; k++) {
+        xb.set(x.subarray(perm[s + k] * F, (perm[s + k] + 1) * F), k * F);
+        yb.set(yh.subarray(perm[s + k] * C, (perm[s + k] + 1) * C), k * C);
+      }
+      const seed = rng.seed();
+      tf.tidy(() => {
+        let xt = tf.tensor2d(xb, [m, F]);
+        const yt = tf.tensor2d(yb, [m, C]);
+        const w = tf.ones([m]) as tf.Tensor1D;
+        if (adversarial) {
+          const frozen = m === o.batch ? noFreeze : (tf.zeros([m, F], 'bool') as tf.Tensor2D);
+          xt = attackBatch(model, xt, yt, { spec: { kind: 'fgsm', eps: o.eps }, loss: CE, frozen, factors: ones, seed, dropoutSeed: seed });
+        }
+        const { grads } = tf.variableGrads(() => meanLoss(model.logits(xt, seed), yt, w, CE), model.variables);
+        adam.apply(model.variables.map((v) => grads[v.name]), 1e-3);
+      });
+      seen += m;
+    }
+  }
+  // Wait for queued kernels before stopping the clock (a no-op on synchronous backends).
+  await tf.ready();
+  const rate = seen / ((performance.now() - t0) / 1000);
+  noFreeze.dispose();
+  ones.dispose();
+  adam.dispose();
+  return { model, rate };
+}
+
+export async function runBench(opts: Partial<BenchOptions> = {}): Promise<Record<string, unknown>> {
+  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  const o: BenchOptions = { ...DEFAULT_BENCH, ...given };
+  const F = o.features;
+  const C = o.classes;
+  const { x, y } = toyData(o);
+  const nominal = await train(o, x, y, false);
+  const adv = await train(o, x, y, true);
+  adv.model.dispose();
+
+  // FGSM attack over the whole set, inference mode.
+  const yh = oneHot(y, C);
+  let t0 = performance.now();
+  for (let s = 0; s < o.jets; s += 8192) {
+    const e = Math.min(o.jets, s + 8192);
+    const out = tf.tidy(() => {
+      const xt = tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]);
+      const g = inputGradient(nominal.model, xt, tf.tensor2d(yh.subarray(s * C, e * C), [e - s, C]), CE);
+      return tf.add(xt, tf.mul(o.eps, tf.sign(g)));
+    });
+    out.dataSync();
+    out.dispose();
+  }
+  const attackRate = o.jets / ((performance.now() - t0) / 1000);
+
+  // Surface: d1 = sign(grad) (the FGSM direction at eps 1), d2 random normalised by its mean |.|.
+  const S = Math.min(o.surfaceJets, o.jets);
+  const xs = x.subarray(0, S * F);
+  const ys = y.subarray(0, S);
+  const g = tf.tidy(() => tf.sign(inputGradient(nominal.model, tf.tensor2d(xs, [S, F]), tf.tensor2d(oneHot(ys, C), [S, C]), CE)));
+  const d1 = Float32Array.from(g.dataSync());
+  g.dispose();
+  const rng = new Rng(2);
+  const d2 = Float32Array.from({ length: S * F }, () => rng.normal());
+  const meanAbs = d2.reduce((a, v) => a + Math.abs(v), 0) / d2.length;
+  for (let i = 0; i < d2.length; i++) d2[i] /= meanAbs;
+  const alphas = Array.from({ length: o.grid }, (_, i) => -0.1 + (0.2 * i) / (o.grid - 1));
+  t0 = performance.now();
+  await lossSurface({ model: nominal.model, loss: CE, x: Float32Array.from(xs), labels: Int32Array.from(ys), d1, d2, offsetsA: alphas, offsetsB: alphas });
+  const surfaceSeconds = (performance.now() - t0) / 1000;
+  nominal.model.dispose();
+  return {
+    tool: 'tagscape',
+    backend: activeBackend(),
+    threads: 1,
+    jets: o.jets,
+    features: F,
+    train_nominal_jets_per_s: Math.round(nominal.rate),
+    train_fgsm_jets_per_s: Math.round(adv.rate),
+    fgsm_attack_jets_per_s: Math.round(attackRate),
+    surface_grid: o.grid,
+    surface_jets: S,
+    surface_s: Number(surfaceSeconds.toFixed(3)),
+    surface_points_per_s: Math.round((o.grid * o.grid * S) / surfaceSeconds),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}

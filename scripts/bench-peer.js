@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm run bench:peer [-- --jets N ...]`: the same workloads in Tagscape and in the PyTorch peer
+// (../shared/bench/torch_deepcsv.py, one thread), one after the other, and the ratios Tagscape / peer.
+// Needs /usr/bin/python3 with torch (apt-get install python3-torch); says so and stops otherwise.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const peer = path.resolve(root, '..', 'shared', 'bench', 'torch_deepcsv.py');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const common = ['--jets', opt('jets', '50000'), '--epochs', opt('epochs', '1'), '--batch', opt('batch', '1024'), '--grid', opt('grid', '51'), '--surface-jets', opt('surface-jets', '2000')];
+
+if (!fs.existsSync(peer)) {
+  console.error(`bench:peer: the peer script ${peer} is not beside this checkout.`);
+  process.exit(1);
+}
+if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+  console.error('bench:peer: /usr/bin/python3 has no torch; install it with `apt-get install -y python3-torch`.');
+  process.exit(1);
+}
+const run = (cmd, argv) => {
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    process.exit(1);
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+};
+const ours = run(process.execPath, [path.join(root, 'bin', 'tagscape.js'), 'bench', ...common, '--json']);
+const theirs = run('/usr/bin/python3', [peer, ...common, '--threads', '1']);
+const keys = ['train_nominal_jets_per_s', 'train_fgsm_jets_per_s', 'fgsm_attack_jets_per_s', 'surface_points_per_s'];
+const ratios = Object.fromEntries(keys.map((k) => [k, Number((ours[k] / theirs[k]).toFixed(3))]));
+console.log(JSON.stringify({ tagscape: ours, peer: theirs, ratio: ratios }, null, 2));
