@@ -67,21 +67,25 @@ export interface DirectionContext {
   powerSteps?: number;
 }
 
+/** Rows s..e of a per-jet quantity computed chunk by chunk inside tf.tidy, gathered into one n x width array. */
+function byChunks(n: number, width: number, chunk: number, compute: (s: number, e: number) => tf.Tensor): Float32Array {
+  const out = new Float32Array(n * width);
+  for (let s = 0; s < n; s += chunk) {
+    const e = Math.min(n, s + chunk);
+    const t = tf.tidy(() => compute(s, e));
+    out.set(t.dataSync() as Float32Array, s * width);
+    t.dispose();
+  }
+  return out;
+}
 
 /** Per-jet input gradients (N x F) in chunks. */
 export function gradients(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, chunk = 4096): Float32Array {
   const F = model.config.inputs;
   const C = model.config.outputs;
-  const n = labels.length;
-  const out = new Float32Array(n * F);
   const y = oneHot(labels, C);
-  for (let s = 0; s < n; s += chunk) {
-    const e = Math.min(n, s + chunk);
-    const g = tf.tidy(() => inputGradient(model, tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]), tf.tensor2d(y.subarray(s * C, e * C), [e - s, C]), loss));
-    out.set(g.dataSync() as Float32Array, s * F);
-    g.dispose();
-  }
-  return out;
+  return byChunks(labels.length, F, chunk, (s, e) =>
+    inputGradient(model, tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]), tf.tensor2d(y.subarray(s * C, e * C), [e - s, C]), loss));
 }
 
 /**
@@ -93,28 +97,20 @@ export function gradients(model: Mlp, loss: LossConfig, x: Float32Array, labels:
 export function hessianVector(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, v: Float32Array, chunk = 2048): Float32Array {
   const F = model.config.inputs;
   const C = model.config.outputs;
-  const n = labels.length;
-  const out = new Float32Array(n * F);
   const y = oneHot(labels, C);
-  for (let s = 0; s < n; s += chunk) {
-    const e = Math.min(n, s + chunk);
-    const hv = tf.tidy(() => {
-      const xs = tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]);
-      const vs = tf.tensor2d(v.subarray(s * F, e * F), [e - s, F]);
-      const ys = tf.tensor2d(y.subarray(s * C, e * C), [e - s, C]);
-      // Jacobian rows: J[:, c, :] = d z_c / d x.
-      const J = tf.stack(Array.from({ length: C }, (_, c) => tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(model.logits(xx as tf.Tensor2D), [0, c], [-1, 1])))(xs)), 1) as tf.Tensor3D;
-      const u = tf.squeeze(tf.matMul(J, tf.expandDims(vs, 2)), [2]) as tf.Tensor2D; // J v, (n, C)
-      const z = model.logits(xs);
-      const gz = (zz: tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(perJetLoss(t as tf.Tensor2D, ys, loss)))(zz);
-      const h = 1e-3;
-      const su = tf.div(tf.sub(gz(tf.add(z, tf.mul(u, h))), gz(tf.sub(z, tf.mul(u, h)))), 2 * h); // S J v
-      return tf.squeeze(tf.matMul(tf.expandDims(su, 1), J), [1]); // J^T S J v
-    });
-    out.set(hv.dataSync() as Float32Array, s * F);
-    hv.dispose();
-  }
-  return out;
+  return byChunks(labels.length, F, chunk, (s, e) => {
+    const xs = tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]);
+    const vs = tf.tensor2d(v.subarray(s * F, e * F), [e - s, F]);
+    const ys = tf.tensor2d(y.subarray(s * C, e * C), [e - s, C]);
+    // Jacobian rows: J[:, c, :] = d z_c / d x.
+    const J = tf.stack(Array.from({ length: C }, (_, c) => tf.grad((xx: tf.Tensor) => tf.sum(tf.slice(model.logits(xx as tf.Tensor2D), [0, c], [-1, 1])))(xs)), 1) as tf.Tensor3D;
+    const u = tf.squeeze(tf.matMul(J, tf.expandDims(vs, 2)), [2]) as tf.Tensor2D; // J v, (n, C)
+    const z = model.logits(xs);
+    const gz = (zz: tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(perJetLoss(t as tf.Tensor2D, ys, loss)))(zz);
+    const h = 1e-3;
+    const su = tf.div(tf.sub(gz(tf.add(z, tf.mul(u, h))), gz(tf.sub(z, tf.mul(u, h)))), 2 * h); // S J v
+    return tf.squeeze(tf.matMul(tf.expandDims(su, 1), J), [1]); // J^T S J v
+  });
 }
 
 function mask(v: Float32Array, frozen: Uint8Array, moveFrozen?: boolean): void {
