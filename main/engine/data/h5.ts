@@ -12,13 +12,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import h5wasm from 'h5wasm/node';
+import type H5 from 'h5wasm/node';
 import { getSchema } from '../schema/index.ts';
 import type { FeatureSchema } from '../schema/index.ts';
 import { produceFileAtomic } from '../store/atomic.ts';
 import { findNonFinite, type JetDataset } from './dataset.ts';
 import { checkHdf5File } from './h5-superblock.ts';
 import { sha256File } from './hash.ts';
+
+type H5Module = typeof H5;
+
+/**
+ * h5wasm reserves several hundred MB of WebAssembly memory when it starts, so it is loaded on first use
+ * rather than with every command that merely imports this module.
+ */
+async function h5(): Promise<H5Module> {
+  const mod = (await import('h5wasm/node')).default;
+  await mod.ready;
+  return mod;
+}
 
 export interface WriteOptions {
   /** Extra per-jet 1D arrays stored beside the features (e.g. source_index). */
@@ -28,7 +40,7 @@ export interface WriteOptions {
 }
 
 export async function writeJetsH5(file: string, d: JetDataset, options: WriteOptions = {}): Promise<void> {
-  await h5wasm.ready;
+  const h5wasm = await h5();
   const F = d.schema.features.length;
   await produceFileAtomic(path.resolve(file), (tmp) => {
     const f = new h5wasm.File(tmp, 'w');
@@ -70,8 +82,8 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
   if (!check.ok && check.reason === 'truncated') {
     fail(file, `truncated: the file has ${check.actual} bytes but its header says ${check.expected}; copy or export it again.`);
   }
-  await h5wasm.ready;
-  let f: InstanceType<typeof h5wasm.File>;
+  const h5wasm = await h5();
+  let f: InstanceType<H5Module['File']>;
   try {
     f = new h5wasm.File(abs, 'r');
   } catch {
@@ -93,7 +105,7 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
     } catch (e) {
       fail(file, (e as Error).message);
     }
-    const names = toStrings(f.get('feature_names') instanceof h5wasm.Dataset ? (f.get('feature_names') as InstanceType<typeof h5wasm.Dataset>).to_array() : null);
+    const names = toStrings(f.get('feature_names') instanceof h5wasm.Dataset ? (f.get('feature_names') as InstanceType<H5Module['Dataset']>).to_array() : null);
     if (names.length === 0) fail(file, 'has no "feature_names" dataset naming the columns of "features".');
     if (names.length !== F) fail(file, `"feature_names" has ${names.length} names but "features" has ${F} columns.`);
     const expected = schema.features.map((x) => x.name);
@@ -101,12 +113,14 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
     const wrong = expected.findIndex((name, i) => names[i] !== name);
     if (wrong >= 0) fail(file, `feature column ${wrong} is "${names[wrong]}", the ${schema.name} schema expects "${expected[wrong]}" there.`);
 
-    const classNames = toStrings(f.get('class_names') instanceof h5wasm.Dataset ? (f.get('class_names') as InstanceType<typeof h5wasm.Dataset>).to_array() : schema.classes);
+    const classNames = toStrings(f.get('class_names') instanceof h5wasm.Dataset ? (f.get('class_names') as InstanceType<H5Module['Dataset']>).to_array() : schema.classes);
     if (classNames.join(',') !== schema.classes.join(',')) {
       fail(file, `class_names are [${classNames.join(', ')}], the ${schema.name} schema has [${schema.classes.join(', ')}].`);
     }
 
-    const features = Float32Array.from(dsFeatures.value as ArrayLike<number>);
+    // h5wasm already hands back a fresh Float32Array for float32 data: copying it again doubled the peak memory.
+    const raw = dsFeatures.value;
+    const features = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
     if (features.length !== n * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
     const bad = findNonFinite(features, F);
     if (bad) {
@@ -137,7 +151,7 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
 
 /** Read one extra per-jet dataset (e.g. source_index) if the file has it. */
 export async function readExtraH5(file: string, name: string): Promise<Float64Array | null> {
-  await h5wasm.ready;
+  const h5wasm = await h5();
   const f = new h5wasm.File(path.resolve(file), 'r');
   try {
     const ds = f.get(name);
