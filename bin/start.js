@@ -3,7 +3,7 @@
 // not built yet and Electron's binary cannot be installed offline, so this says so in one line and serves
 // the same UI on loopback, printing the URL. The workspace is ~/.tagscape/workspace unless
 // TAGSCAPE_WORKSPACE names another; the data default to the embedded synthetic set.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,5 +26,7 @@ if (!fs.existsSync(dist) || newest(sources) > fs.statSync(dist).mtimeMs) {
 }
 const workspace = process.env.TAGSCAPE_WORKSPACE ?? path.join(os.homedir(), '.tagscape', 'workspace');
 process.stderr.write('Tagscape: no Electron window yet (the desktop shell, issue #5, is not built and its binary cannot be installed offline); serving the same UI on loopback instead.\n');
-const r = spawnSync(process.execPath, [path.join(root, 'bin', 'tagscape.js'), 'serve', '--workspace', workspace, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const server = spawn(process.execPath, [path.join(root, 'bin', 'tagscape.js'), 'serve', '--workspace', workspace, ...process.argv.slice(2)], { stdio: 'inherit' });
+// Stopping `npm start` stops the server (and its job processes) too.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => server.kill(sig));
+server.on('exit', (code) => process.exit(code ?? 0));
