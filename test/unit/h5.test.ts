@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import { readJetsH5, writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
-import { tmpDir } from '../helpers.ts';
+import { Rng } from '../../main/engine/rng.ts';
+import { ROOT, tmpDir } from '../helpers.ts';
 
 describe('HDF5 jet files', () => {
   const dir = tmpDir();
@@ -59,5 +61,21 @@ describe('HDF5 jet files', () => {
     labels[4] = 9;
     await writeJetsH5(path.join(dir, 'label.h5'), { ...d, labels });
     await assert.rejects(readJetsH5(path.join(dir, 'label.h5')), /jet 4 has label 9/);
+  });
+
+  it('answers damaged HDF5 metadata with one sentence, without the library\'s error stack', () => {
+    const bytes = fs.readFileSync(path.join(dir, 'jets.h5'));
+    const rng = new Rng(3);
+    for (let trial = 0; trial < 5; trial++) {
+      const b = Buffer.from(bytes);
+      for (let k = 0; k < 30; k++) b[100 + rng.int(2900)] ^= 0xff;
+      const file = path.join(dir, `flip${trial}.h5`);
+      fs.writeFileSync(file, b);
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tagscape.js'), 'inspect-data', '--data', file, '--json'], { encoding: 'utf8' });
+      if (r.status === 0) continue; // the flips missed everything that matters
+      assert.doesNotMatch(r.stderr, /HDF5-DIAG/);
+      assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`flip${trial}\\.h5`));
+    }
   });
 });

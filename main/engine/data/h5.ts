@@ -11,6 +11,7 @@
  *   attribute schema    schema name ("deepcsv", "uci")
  */
 import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import type H5 from 'h5wasm/node';
 import { getSchema } from '../schema/index.ts';
@@ -63,6 +64,27 @@ export async function writeJetsH5(file: string, d: JetDataset, options: WriteOpt
   });
 }
 
+/**
+ * The HDF5 C library prints its whole error stack (dozens of HDF5-DIAG lines) to file descriptor 2 for a
+ * damaged file before h5wasm throws; we turn the throw into one sentence, so those writes are dropped
+ * while a file is read. Only synchronous library code runs inside, so nothing else is silenced.
+ */
+function quietHdf5<T>(fn: () => T): T {
+  const writeSync = fs.writeSync;
+  (fs as { writeSync: unknown }).writeSync = (fd: number, buffer: unknown, ...rest: unknown[]) => {
+    if (fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, buffer, ...rest);
+    return typeof buffer === 'string' ? Buffer.byteLength(buffer) : ((rest[1] as number | undefined) ?? (buffer as Uint8Array).length);
+  };
+  // h5wasm imports fs as an ES module: its bindings follow the patch only after this sync.
+  syncBuiltinESMExports();
+  try {
+    return fn();
+  } finally {
+    (fs as { writeSync: unknown }).writeSync = writeSync;
+    syncBuiltinESMExports();
+  }
+}
+
 function fail(file: string, what: string): never {
   throw new Error(`${file}: ${what}`);
 }
@@ -83,70 +105,72 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
     fail(file, `truncated: the file has ${check.actual} bytes but its header says ${check.expected}; copy or export it again.`);
   }
   const h5wasm = await h5();
-  let f: InstanceType<H5Module['File']>;
-  try {
-    f = new h5wasm.File(abs, 'r');
-  } catch {
-    fail(file, 'not a readable HDF5 file (truncated or another format); re-create it with `tagscape generate` or export it again.');
-  }
-  try {
-    const dsFeatures = f.get('features');
-    const dsLabels = f.get('labels');
-    if (!(dsFeatures instanceof h5wasm.Dataset)) fail(file, 'has no "features" dataset; Tagscape files hold features (N x F), labels (N) and feature_names.');
-    if (!(dsLabels instanceof h5wasm.Dataset)) fail(file, 'has no "labels" dataset (class index per jet).');
-    const shape = dsFeatures.shape ?? [];
-    if (shape.length !== 2) fail(file, `"features" must be 2-dimensional (jets x features), it has shape [${shape.join(', ')}].`);
-    const [n, F] = shape;
-
-    const schemaAttr = f.attrs['schema'] ? String(f.get_attribute('schema', true)) : 'deepcsv';
-    let schema: FeatureSchema;
+  return quietHdf5(() => {
+    let f: InstanceType<H5Module['File']>;
     try {
-      schema = getSchema(schemaAttr);
-    } catch (e) {
-      fail(file, (e as Error).message);
+      f = new h5wasm.File(abs, 'r');
+    } catch {
+      fail(file, 'not a readable HDF5 file (truncated or another format); re-create it with `tagscape generate` or export it again.');
     }
-    const names = toStrings(f.get('feature_names') instanceof h5wasm.Dataset ? (f.get('feature_names') as InstanceType<H5Module['Dataset']>).to_array() : null);
-    if (names.length === 0) fail(file, 'has no "feature_names" dataset naming the columns of "features".');
-    if (names.length !== F) fail(file, `"feature_names" has ${names.length} names but "features" has ${F} columns.`);
-    const expected = schema.features.map((x) => x.name);
-    if (F !== expected.length) fail(file, `has ${F} features; the ${schema.name} schema needs ${expected.length}.`);
-    const wrong = expected.findIndex((name, i) => names[i] !== name);
-    if (wrong >= 0) fail(file, `feature column ${wrong} is "${names[wrong]}", the ${schema.name} schema expects "${expected[wrong]}" there.`);
+    try {
+      const dsFeatures = f.get('features');
+      const dsLabels = f.get('labels');
+      if (!(dsFeatures instanceof h5wasm.Dataset)) fail(file, 'has no "features" dataset; Tagscape files hold features (N x F), labels (N) and feature_names.');
+      if (!(dsLabels instanceof h5wasm.Dataset)) fail(file, 'has no "labels" dataset (class index per jet).');
+      const shape = dsFeatures.shape ?? [];
+      if (shape.length !== 2) fail(file, `"features" must be 2-dimensional (jets x features), it has shape [${shape.join(', ')}].`);
+      const [n, F] = shape;
 
-    const classNames = toStrings(f.get('class_names') instanceof h5wasm.Dataset ? (f.get('class_names') as InstanceType<H5Module['Dataset']>).to_array() : schema.classes);
-    if (classNames.join(',') !== schema.classes.join(',')) {
-      fail(file, `class_names are [${classNames.join(', ')}], the ${schema.name} schema has [${schema.classes.join(', ')}].`);
-    }
-
-    // h5wasm already hands back a fresh Float32Array for float32 data: copying it again doubled the peak memory.
-    const raw = dsFeatures.value;
-    const features = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
-    if (features.length !== n * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
-    const bad = findNonFinite(features, F);
-    if (bad) {
-      fail(file, `${bad.count} feature entries are NaN or infinite (first: jet ${bad.jet}, ${expected[bad.feature]}); replace them by the feature's default value or drop those jets.`);
-    }
-    const rawLabels = dsLabels.value as ArrayLike<number | bigint>;
-    if (rawLabels.length !== n) fail(file, `"labels" has ${rawLabels.length} entries for ${n} jets.`);
-    const labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = Number(rawLabels[i]);
-      if (!Number.isInteger(v) || v < 0 || v >= schema.classes.length) {
-        fail(file, `jet ${i} has label ${v}, which is not a class index 0..${schema.classes.length - 1} (${schema.classes.join(', ')}).`);
+      const schemaAttr = f.attrs['schema'] ? String(f.get_attribute('schema', true)) : 'deepcsv';
+      let schema: FeatureSchema;
+      try {
+        schema = getSchema(schemaAttr);
+      } catch (e) {
+        fail(file, (e as Error).message);
       }
-      labels[i] = v;
+      const names = toStrings(f.get('feature_names') instanceof h5wasm.Dataset ? (f.get('feature_names') as InstanceType<H5Module['Dataset']>).to_array() : null);
+      if (names.length === 0) fail(file, 'has no "feature_names" dataset naming the columns of "features".');
+      if (names.length !== F) fail(file, `"feature_names" has ${names.length} names but "features" has ${F} columns.`);
+      const expected = schema.features.map((x) => x.name);
+      if (F !== expected.length) fail(file, `has ${F} features; the ${schema.name} schema needs ${expected.length}.`);
+      const wrong = expected.findIndex((name, i) => names[i] !== name);
+      if (wrong >= 0) fail(file, `feature column ${wrong} is "${names[wrong]}", the ${schema.name} schema expects "${expected[wrong]}" there.`);
+
+      const classNames = toStrings(f.get('class_names') instanceof h5wasm.Dataset ? (f.get('class_names') as InstanceType<H5Module['Dataset']>).to_array() : schema.classes);
+      if (classNames.join(',') !== schema.classes.join(',')) {
+        fail(file, `class_names are [${classNames.join(', ')}], the ${schema.name} schema has [${schema.classes.join(', ')}].`);
+      }
+
+      // h5wasm already hands back a fresh Float32Array for float32 data: copying it again doubled the peak memory.
+      const raw = dsFeatures.value;
+      const features = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
+      if (features.length !== n * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
+      const bad = findNonFinite(features, F);
+      if (bad) {
+        fail(file, `${bad.count} feature entries are NaN or infinite (first: jet ${bad.jet}, ${expected[bad.feature]}); replace them by the feature's default value or drop those jets.`);
+      }
+      const rawLabels = dsLabels.value as ArrayLike<number | bigint>;
+      if (rawLabels.length !== n) fail(file, `"labels" has ${rawLabels.length} entries for ${n} jets.`);
+      const labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = Number(rawLabels[i]);
+        if (!Number.isInteger(v) || v < 0 || v >= schema.classes.length) {
+          fail(file, `jet ${i} has label ${v}, which is not a class index 0..${schema.classes.length - 1} (${schema.classes.join(', ')}).`);
+        }
+        labels[i] = v;
+      }
+      let weights: Float32Array | undefined;
+      const dsW = f.get('weights');
+      if (dsW instanceof h5wasm.Dataset) {
+        weights = Float32Array.from(dsW.value as ArrayLike<number>);
+        if (weights.length !== n) fail(file, `"weights" has ${weights.length} entries for ${n} jets.`);
+        if (weights.some((w) => !Number.isFinite(w) || w < 0)) fail(file, '"weights" contains negative, NaN or infinite values.');
+      }
+      return { schema, n, features, labels, weights, source: { spec: abs, hash: sha256File(abs), kind: 'hdf5' } };
+    } finally {
+      f.close();
     }
-    let weights: Float32Array | undefined;
-    const dsW = f.get('weights');
-    if (dsW instanceof h5wasm.Dataset) {
-      weights = Float32Array.from(dsW.value as ArrayLike<number>);
-      if (weights.length !== n) fail(file, `"weights" has ${weights.length} entries for ${n} jets.`);
-      if (weights.some((w) => !Number.isFinite(w) || w < 0)) fail(file, '"weights" contains negative, NaN or infinite values.');
-    }
-    return { schema, n, features, labels, weights, source: { spec: abs, hash: sha256File(abs), kind: 'hdf5' } };
-  } finally {
-    f.close();
-  }
+  });
 }
 
 /** Read one extra per-jet dataset (e.g. source_index) if the file has it. */
