@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OPERATIONS, describeIssues, type OperationName, type Reply, type Request, type Response } from '../../shared/api/contract.ts';
 import { activeBackend } from '../engine/backend.ts';
+import type { JetDataset } from '../engine/data/dataset.ts';
 import { loadData } from '../engine/data/load.ts';
+import { dataPage, summariseData } from '../engine/data/summary.ts';
 import { evaluateRun } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
 import { aucTable, type EvaluationReport } from '../engine/metrics/evaluate.ts';
@@ -21,6 +23,17 @@ export type Handlers = { [K in OperationName]: Handler<K> };
 
 export function createHandlers(workspace: string, jobs: JobManager): Handlers {
   const ws = new Workspace(workspace);
+  // The Data page asks for the same set many times (pages, features): keep the last few loaded.
+  const cache = new Map<string, Promise<JetDataset>>();
+  const dataset = (spec: string) => {
+    if (!cache.has(spec)) {
+      if (cache.size >= 3) cache.delete(cache.keys().next().value!);
+      const p = loadData(spec);
+      p.catch(() => cache.delete(spec));
+      cache.set(spec, p);
+    }
+    return cache.get(spec)!;
+  };
   return {
     info: () => ({ version: TAGSCAPE_VERSION, backend: activeBackend(), workspace, maxJobs: jobs.maxConcurrent }),
     listRuns: () => ({
@@ -52,6 +65,8 @@ export function createHandlers(workspace: string, jobs: JobManager): Handlers {
       const fig = await buildFigure({ plot, workspace, runs, data: data ? await loadData(data) : undefined, discriminant, label: { preset: style ?? 'cms' } });
       return { title: fig.title, option: fig.option };
     },
+    dataSummary: async ({ data, feature, bins }) => summariseData(await dataset(data), feature, bins),
+    dataPage: async ({ data, offset, limit }) => dataPage(await dataset(data), offset, limit),
     startJob: ({ job }) => ({ job: jobs.start(job) }),
     cancelJob: ({ job }) => ({ job: jobs.cancel(job) }),
     listJobs: () => ({ jobs: jobs.list() }),

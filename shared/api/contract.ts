@@ -89,6 +89,14 @@ export const OPERATIONS = {
     request: z.object({ plot: z.enum(['roc', 'history']), runs: z.array(RunName).min(1).max(8), data: DataSpec.optional(), discriminant: Discriminant.optional(), style: z.enum(['cms', 'atlas', 'plain']).optional() }).strict(),
     response: z.object({ title: z.string(), option: z.record(z.string(), z.unknown()) }),
   },
+  dataSummary: {
+    request: z.object({ data: DataSpec, feature: z.string().min(1).max(200).optional(), bins: z.number().int().min(2).max(200).optional() }).strict(),
+    response: z.object({ jets: z.number(), schema: z.string(), classes: z.record(z.string(), z.number()), features: z.array(z.unknown()), histogram: z.unknown(), correlation: z.unknown() }),
+  },
+  dataPage: {
+    request: z.object({ data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    response: z.object({ total: z.number(), rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()) })) }),
+  },
   startJob: { request: z.object({ job: JobSpec }).strict(), response: z.object({ job: JobInfo }) },
   cancelJob: { request: z.object({ job: JobId }).strict(), response: z.object({ job: JobInfo }) },
   listJobs: { request: z.object({}).strict(), response: z.object({ jobs: z.array(JobInfo) }) },

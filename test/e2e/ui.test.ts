@@ -78,6 +78,13 @@ describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
     await page.fill('form.landscape input[name=data]', 'synthetic:1500');
     await page.click('form.landscape button[type=submit]');
     await page.waitForSelector('.maps .chart svg', { timeout: 120_000 });
+
+    await page.click('nav button:has-text("Data")');
+    await page.fill('form.data input[name=data]', 'synthetic:1500');
+    await page.click('form.data button[type=submit]');
+    await page.waitForSelector('p.counts span[data-class=udsg]', { timeout: 60_000 });
+    assert.equal((await page.$$('table.jets tbody tr')).length, 25);
+    assert.equal((await page.$$('.maps .chart svg')).length, 2, 'histogram and correlation matrix');
     assert.deepEqual(errors, []);
   });
 
