@@ -62,6 +62,8 @@ describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
     const auc = Number(await cell.textContent());
     assert.ok(auc > 0.5 && auc <= 1, `BvL AUC shown: ${auc}`);
     assert.ok(await page.$('.chart svg'), 'the ROC chart is drawn');
+    await page.waitForSelector('table.confusion tbody tr');
+    assert.equal((await page.$$('table.confusion tbody tr')).length, 4, 'b, bb, c, udsg rows');
     await page.screenshot({ path: path.join(tmpDir(), 'evaluate.png') });
 
     await page.click('nav button:has-text("Robustness")');
