@@ -12,9 +12,9 @@ import { loadData } from '../engine/data/load.ts';
 import { dataPage, summariseData } from '../engine/data/summary.ts';
 import { evaluateRun } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
-import { aucTable, type EvaluationReport } from '../engine/metrics/evaluate.ts';
+import { aucTable } from '../engine/metrics/evaluate.ts';
+import { summariseRun } from '../engine/store/run-summary.ts';
 import { Workspace } from '../engine/store/workspace.ts';
-import type { RunConfig } from '../engine/train/run.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import type { JobManager } from '../jobs/job-manager.ts';
 
@@ -23,7 +23,8 @@ export type Handlers = { [K in OperationName]: Handler<K> };
 
 export function createHandlers(workspace: string, jobs: JobManager): Handlers {
   const ws = new Workspace(workspace);
-  // The Data page asks for the same set many times (pages, features): keep the last few loaded.
+  // The Data, Evaluate and figure calls ask for the same set many times: keep the last few loaded
+  // (a file changed on disk meanwhile is seen after it leaves this small cache).
   const cache = new Map<string, Promise<JetDataset>>();
   const dataset = (spec: string) => {
     if (!cache.has(spec)) {
@@ -36,17 +37,7 @@ export function createHandlers(workspace: string, jobs: JobManager): Handlers {
   };
   return {
     info: () => ({ version: TAGSCAPE_VERSION, backend: activeBackend(), workspace, maxJobs: jobs.maxConcurrent }),
-    listRuns: () => ({
-      runs: ws.list().map((name) => {
-        const config = ws.readJson<RunConfig>(name, 'config.json');
-        const status = ws.status(name);
-        const metrics = ws.readJsonIfExists<EvaluationReport>(name, 'metrics.json');
-        return {
-          name, status: status.status, epochs_done: status.epochs_done, epochs_target: config.train.epochs, backend: config.backend, data: config.data.spec,
-          test_auc: metrics ? Object.fromEntries(metrics.discriminants.map((d) => [d.name, d.auc])) : null,
-        };
-      }),
-    }),
+    listRuns: () => ({ runs: ws.list().map((name) => summariseRun(ws, name)) }),
     getRun: ({ run }) => {
       ws.requireRun(run);
       return { config: ws.readJson(run, 'config.json'), status: ws.status(run), history: ws.readJsonIfExists<unknown[]>(run, 'history.json') ?? [], metrics: ws.readJsonIfExists(run, 'metrics.json') };
@@ -58,11 +49,11 @@ export function createHandlers(workspace: string, jobs: JobManager): Handlers {
       return { deleted: run };
     },
     evaluate: async ({ run, data }) => {
-      const ev = evaluateRun(workspace, run, await loadData(data));
+      const ev = evaluateRun(workspace, run, await dataset(data));
       return { split: ev.split, jets: ev.report.jets, auc: aucTable(ev.report), report: ev.report };
     },
     figure: async ({ plot, runs, data, discriminant, style }) => {
-      const fig = await buildFigure({ plot, workspace, runs, data: data ? await loadData(data) : undefined, discriminant, label: { preset: style ?? 'cms' } });
+      const fig = await buildFigure({ plot, workspace, runs, data: data ? await dataset(data) : undefined, discriminant, label: { preset: style ?? 'cms' } });
       return { title: fig.title, option: fig.option };
     },
     dataSummary: async ({ data, feature, bins }) => summariseData(await dataset(data), feature, bins),
