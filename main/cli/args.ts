@@ -6,7 +6,6 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface CommandSpec {
   name: string;
-  summary: string;
   usage: string;
   options: OptionSpec;
   /** One line of help per option, in display order. */
@@ -24,9 +23,9 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Record<string, 
   }
 }
 
-export function commandHelp(spec: CommandSpec): string {
+export function commandHelp(spec: CommandSpec, summary: string): string {
   const width = Math.max(...spec.help.map(([k]) => k.length));
-  return [`tagscape ${spec.name} — ${spec.summary}`, '', `usage: ${spec.usage}`, '', ...spec.help.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
+  return [`tagscape ${spec.name} — ${summary}`, '', `usage: ${spec.usage}`, '', ...spec.help.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
 }
 
 export function requireString(values: Record<string, unknown>, key: string, cmd: string): string {

@@ -1,22 +1,31 @@
 /** Entry of the `tagscape` command line: dispatch, help, and one-sentence errors. */
 import { commandHelp, parseCommand, type CommandSpec } from './args.ts';
-import { attackCommand } from './commands/attack.ts';
-import { benchCommand } from './commands/bench.ts';
-import { curvatureCommand } from './commands/curvature.ts';
-import { evaluateCommand } from './commands/evaluate.ts';
-import { exportCommand } from './commands/export.ts';
-import { generateCommand } from './commands/generate.ts';
-import { inspectDataCommand } from './commands/inspect-data.ts';
-import { landscapeCommand } from './commands/landscape.ts';
-import { robustnessCommand } from './commands/robustness.ts';
-import { runsCommand } from './commands/runs.ts';
-import { serveCommand } from './commands/serve.ts';
-import { studyCommand } from './commands/study.ts';
-import { trainCommand } from './commands/train.ts';
 import { CliError } from './output.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 
-export const COMMANDS: CommandSpec[] = [generateCommand, trainCommand, evaluateCommand, runsCommand, attackCommand, robustnessCommand, landscapeCommand, curvatureCommand, inspectDataCommand, exportCommand, studyCommand, serveCommand, benchCommand];
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<CommandSpec>;
+}
+
+// A command's module (and the engine parts it needs) loads only when that command runs: `tagscape train`
+// never loads the exporter, PDF writer or server, which keeps start-up quick and memory for big files low.
+export const COMMANDS: CommandEntry[] = [
+  { name: 'generate', summary: 'write seeded synthetic DeepCSV-schema jets to an HDF5 file', load: async () => (await import('./commands/generate.ts')).generateCommand },
+  { name: 'train', summary: 'train a DeepCSV-like tagger into a workspace run (or resume one)', load: async () => (await import('./commands/train.ts')).trainCommand },
+  { name: 'evaluate', summary: 'ROC, AUC, working points and confusion matrix of a run on jets', load: async () => (await import('./commands/evaluate.ts')).evaluateCommand },
+  { name: 'runs', summary: 'list the runs of a workspace with status and key metrics', load: async () => (await import('./commands/runs.ts')).runsCommand },
+  { name: 'attack', summary: 'attack a run\'s inputs (FGSM, NGM, PGD, noise, shift) and measure what it costs', load: async () => (await import('./commands/attack.ts')).attackCommand },
+  { name: 'robustness', summary: 'AUC versus eps per attack and run, and the worst case over attacks', load: async () => (await import('./commands/robustness.ts')).robustnessCommand },
+  { name: 'landscape', summary: 'loss surface in input space around one jet or averaged over jets (1D/2D, shared directions across runs)', load: async () => (await import('./commands/landscape.ts')).landscapeCommand },
+  { name: 'curvature', summary: 'input-gradient norm, top Hessian eigenvalue and loss range in the eps-box, per jet and run', load: async () => (await import('./commands/curvature.ts')).curvatureCommand },
+  { name: 'inspect-data', summary: 'jets, flavours, inputs found and repairs of a data file (ROOT, NumPy, Parquet, CSV, HDF5)', load: async () => (await import('./commands/inspect-data.ts')).inspectDataCommand },
+  { name: 'export', summary: 'publication figures (PDF vector, SVG, PNG at a dpi) in CMS, ATLAS or plain style', load: async () => (await import('./commands/export.ts')).exportCommand },
+  { name: 'study', summary: 'the paper\'s study end to end: nominal and FGSM-trained taggers, robustness, loss surfaces, curvature, figures and report.html', load: async () => (await import('./commands/study.ts')).studyCommand },
+  { name: 'serve', summary: 'serve the Tagscape UI and API on 127.0.0.1 with a per-launch token (remote hosts: use an SSH tunnel)', load: async () => (await import('./commands/serve.ts')).serveCommand },
+  { name: 'bench', summary: 'the PyTorch peer\'s workloads (../shared/bench/torch_deepcsv.py) on the active backend; `npm run bench:peer` runs both', load: async () => (await import('./commands/bench.ts')).benchCommand },
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -48,12 +57,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const values = parseCommand(cmd, rest);
+    const spec = await cmd.load();
+    const values = parseCommand(spec, rest);
     if (values.help) {
-      process.stdout.write(commandHelp(cmd) + '\n');
+      process.stdout.write(commandHelp(spec, cmd.summary) + '\n');
       return 0;
     }
-    return await cmd.run(values);
+    return await spec.run(values);
   } catch (err) {
     // Libraries occasionally throw strings; every failure still ends as one sentence.
     const message = err instanceof Error ? err.message : String(err);

@@ -13,7 +13,6 @@ import { CliError, fmt, makeOut } from '../output.ts';
 
 export const attackCommand: CommandSpec = {
   name: 'attack',
-  summary: 'attack a run\'s inputs (FGSM, NGM, PGD, noise, shift) and measure what it costs',
   usage: 'tagscape attack --workspace DIR --run RUN --data FILE|synthetic:N --attack fgsm|ngm|pgd|noise|shift --eps E [--attack-run RUN2] [--out FILE.h5] [--full] [--json]',
   options: {
     workspace: { type: 'string' },

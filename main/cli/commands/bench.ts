@@ -5,7 +5,6 @@ import { makeOut } from '../output.ts';
 
 export const benchCommand: CommandSpec = {
   name: 'bench',
-  summary: 'the PyTorch peer\'s workloads (../shared/bench/torch_deepcsv.py) on the active backend; `npm run bench:peer` runs both',
   usage: 'tagscape bench [--jets N] [--epochs E] [--batch B] [--grid G] [--surface-jets S] [--json]',
   options: {
     jets: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, grid: { type: 'string' }, 'surface-jets': { type: 'string' }, json: { type: 'boolean' },

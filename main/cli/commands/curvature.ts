@@ -7,7 +7,6 @@ import { CliError, makeOut } from '../output.ts';
 
 export const curvatureCommand: CommandSpec = {
   name: 'curvature',
-  summary: 'input-gradient norm, top Hessian eigenvalue and loss range in the eps-box, per jet and run',
   usage: 'tagscape curvature --workspace DIR --run RUN [--run RUN2] --data FILE|synthetic:N [--jets N] [--class C] [--eps E] [--per-jet] [--json]',
   options: {
     workspace: { type: 'string' },

@@ -1,26 +1,26 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
 import { classCounts } from '../../engine/data/dataset.ts';
-import { loadData, loadDataWithReport } from '../../engine/data/load.ts';
-import { evaluateRun, scoresCsv } from '../../engine/evaluate/evaluate-run.ts';
+import { loadDataWithReport } from '../../engine/data/load.ts';
+import { evaluateRunOnSource, scoresCsv } from '../../engine/evaluate/evaluate-run.ts';
 import { externalDiscriminants } from '../../engine/evaluate/external.ts';
 import { aucTable } from '../../engine/metrics/evaluate.ts';
 import { writeFileAtomic } from '../../engine/store/atomic.ts';
 import { requireString, type CommandSpec } from '../args.ts';
+import { DATA_HELP, DATA_OPTIONS, openData } from '../data-options.ts';
 import { CliError, fmt, makeOut, type Out } from '../output.ts';
 
 export const evaluateCommand: CommandSpec = {
   name: 'evaluate',
-  summary: 'ROC, AUC, working points and confusion matrix of a run on jets',
   usage:
-    'tagscape evaluate --workspace DIR --run RUN --data FILE|synthetic:N [--scores-out FILE.csv] [--full] [--json]\n' +
+    'tagscape evaluate --workspace DIR --run RUN --data FILE|synthetic:N [--map MAPPING.json] [--stream] [--scores-out FILE.csv] [--full] [--json]\n' +
     '       tagscape evaluate --data FILE --external BRANCH[+BRANCH] [--map MAPPING.json] [--full] [--json]',
   options: {
     workspace: { type: 'string' },
     run: { type: 'string' },
     data: { type: 'string' },
     external: { type: 'string' },
-    map: { type: 'string' },
+    ...DATA_OPTIONS,
     'scores-out': { type: 'string' },
     full: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -30,7 +30,7 @@ export const evaluateCommand: CommandSpec = {
     ['--run RUN', 'the run to evaluate'],
     ['--data FILE|synthetic:N', 'jets; on the run\'s own training file only its held-out test split is used'],
     ['--external BRANCH', 'instead of a run: an existing tagger\'s b score in the file (e.g. Jet_btagDeepB, or Jet_btagDeepB_b+Jet_btagDeepB_bb), evaluated as BvL'],
-    ['--map MAPPING.json', 'tables only: column names -> schema features and label values -> classes'],
+    ...DATA_HELP,
     ['--scores-out FILE.csv', 'per-jet probabilities and discriminants of exactly the evaluated jets'],
     ['--full', 'include ROC curves and discriminant shapes in the JSON'],
     ['--json', 'print the result as JSON on stdout'],
@@ -43,8 +43,13 @@ export const evaluateCommand: CommandSpec = {
     const spec = requireString(v, 'data', 'evaluate');
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = await loadData(spec);
-    const ev = evaluateRun(workspace, run, data);
+    const data = await openData(spec, v, out);
+    let ev;
+    try {
+      ev = await evaluateRunOnSource(workspace, run, data);
+    } finally {
+      await data.close();
+    }
     if (v['scores-out']) writeFileAtomic(path.resolve(String(v['scores-out'])), scoresCsv(ev, data.schema));
     const r = ev.report;
     const auc = aucTable(r);
@@ -82,6 +87,7 @@ async function evaluateExternal(v: Record<string, unknown>, out: Out): Promise<n
     throw new CliError('--external evaluates a tagger score stored in the data file; give it without --run and --workspace.', 2);
   }
   if (v['scores-out'] !== undefined) throw new CliError('--scores-out writes a run\'s class probabilities; with --external there are none.', 2);
+  if (v.stream || v['block-rows'] !== undefined) throw new CliError('--stream and --block-rows apply to evaluating a run; --external reads the file whole.', 2);
   const spec = requireString(v, 'data', 'evaluate');
   const { data, external } = await loadDataWithReport(spec, { external: [name], map: v.map as string | undefined, allowMissingFeatures: true });
   const { discriminants, unscored } = externalDiscriminants(data, external[0].scores, name);

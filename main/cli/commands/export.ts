@@ -14,7 +14,6 @@ import { CliError, makeOut } from '../output.ts';
 
 export const exportCommand: CommandSpec = {
   name: 'export',
-  summary: 'publication figures (PDF vector, SVG, PNG at a dpi) in CMS, ATLAS or plain style',
   usage: 'tagscape export --workspace DIR --run RUN [--run RUN2] [--data FILE] --plot ' + PLOTS.join('|') + ' --format pdf|svg|png [--style cms|atlas|plain] --out FILE',
   options: {
     workspace: { type: 'string' },

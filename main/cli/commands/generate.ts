@@ -7,7 +7,6 @@ import { CliError, makeOut } from '../output.ts';
 
 export const generateCommand: CommandSpec = {
   name: 'generate',
-  summary: 'write seeded synthetic DeepCSV-schema jets to an HDF5 file',
   usage: 'tagscape generate --jets N [--seed S] [--fractions b,bb,c,udsg] --out FILE.h5 [--json]',
   options: {
     jets: { type: 'string' },

@@ -9,7 +9,6 @@ import { fmt, makeOut } from '../output.ts';
  */
 export const inspectDataCommand: CommandSpec = {
   name: 'inspect-data',
-  summary: 'jets, flavours, inputs found and repairs of a data file (ROOT, NumPy, Parquet, CSV, HDF5)',
   usage: 'tagscape inspect-data --data FILE [--map MAPPING.json] [--eta-max 2.5] [--pt-min 20] [--pt-max 1000] [--json]',
   options: {
     data: { type: 'string' },

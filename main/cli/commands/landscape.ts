@@ -8,7 +8,6 @@ import { bar, CliError, makeOut } from '../output.ts';
 
 export const landscapeCommand: CommandSpec = {
   name: 'landscape',
-  summary: 'loss surface in input space around one jet or averaged over jets (1D/2D, shared directions across runs)',
   usage: 'tagscape landscape --workspace DIR --run RUN [--run RUN2] --data FILE|synthetic:N (--jet J | --jets N [--class C]) (--features A,B | --directions D1,D2) [--span S] [--grid G] [--out FILE.json] [--csv FILE.csv] [--json]',
   options: {
     workspace: { type: 'string' },

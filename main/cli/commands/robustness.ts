@@ -8,7 +8,6 @@ import { bar, CliError, fmt, makeOut } from '../output.ts';
 
 export const robustnessCommand: CommandSpec = {
   name: 'robustness',
-  summary: 'AUC versus eps per attack and run, and the worst case over attacks',
   usage: 'tagscape robustness --workspace DIR --run RUN [--run RUN2 ...] --data FILE|synthetic:N --attacks fgsm,pgd,noise --eps 0,0.01,0.05 [--attack-run RUN] [--json]',
   options: {
     workspace: { type: 'string' },

@@ -7,7 +7,6 @@ import { CliError, fmt, makeOut } from '../output.ts';
 
 export const runsCommand: CommandSpec = {
   name: 'runs',
-  summary: 'list the runs of a workspace with status and key metrics',
   usage: 'tagscape runs --workspace DIR [--json]',
   options: { workspace: { type: 'string' }, json: { type: 'boolean' } },
   help: [

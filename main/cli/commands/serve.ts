@@ -6,7 +6,6 @@ import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
-  summary: 'serve the Tagscape UI and API on 127.0.0.1 with a per-launch token (remote hosts: use an SSH tunnel)',
   usage: 'tagscape serve --workspace DIR [--port P] [--max-jobs N]',
   options: { workspace: { type: 'string' }, port: { type: 'string' }, 'max-jobs': { type: 'string' } },
   help: [

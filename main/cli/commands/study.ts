@@ -7,7 +7,6 @@ import { CliError, makeOut } from '../output.ts';
 
 export const studyCommand: CommandSpec = {
   name: 'study',
-  summary: 'the paper\'s study end to end: nominal and FGSM-trained taggers, robustness, loss surfaces, curvature, figures and report.html',
   usage: 'tagscape study [--quick] [--data FILE|synthetic:N] [--eps E] [--style cms|atlas|plain] --out DIR [--json]',
   options: {
     quick: { type: 'boolean' },

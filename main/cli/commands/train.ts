@@ -1,18 +1,20 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { loadData } from '../../engine/data/load.ts';
 import { aucTable } from '../../engine/metrics/evaluate.ts';
 import type { TrainConfig } from '../../engine/train/config.ts';
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/train/run.ts';
 import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
+import { DATA_HELP, DATA_OPTIONS, openData, openOptions } from '../data-options.ts';
 import { bar, CliError, fmt, makeOut } from '../output.ts';
 
 export const trainCommand: CommandSpec = {
   name: 'train',
-  summary: 'train a DeepCSV-like tagger into a workspace run (or resume one)',
-  usage: 'tagscape train --data FILE|synthetic:N --workspace DIR --name RUN [--epochs E] [--seed S] [options] [--json]\n       tagscape train --workspace DIR --name RUN --resume --epochs E [--json]',
+  usage:
+    'tagscape train --data FILE|synthetic:N --workspace DIR --name RUN [--epochs E] [--seed S] [--map MAPPING.json] [--stream] [options] [--json]\n' +
+    '       tagscape train --workspace DIR --name RUN --resume --epochs E [--json]',
   options: {
     data: { type: 'string' },
+    ...DATA_OPTIONS,
     workspace: { type: 'string' },
     name: { type: 'string' },
     epochs: { type: 'string' },
@@ -37,7 +39,8 @@ export const trainCommand: CommandSpec = {
     json: { type: 'boolean' },
   },
   help: [
-    ['--data FILE|synthetic:N', 'training jets: a Tagscape .h5 file or N generated jets'],
+    ['--data FILE|synthetic:N', 'training jets: a Tagscape .h5 file, a .parquet/.npy/.npz/.csv table, a .root file, or N generated jets'],
+    ...DATA_HELP,
     ['--workspace DIR', 'workspace folder holding the runs'],
     ['--name RUN', 'run name (letters, digits, . _ -)'],
     ['--epochs E', 'total epochs (default 10; with --resume the new total)'],
@@ -86,8 +89,14 @@ export const trainCommand: CommandSpec = {
         for (const k of ['seed', 'batch', 'lr', 'loss', 'focal-gamma', 'hidden', 'dropout', 'reweight', 'adv', 'eps', 'adv-fraction', 'adv-warmup', 'steps', 'alpha', 'norm', 'grad-penalty']) {
           if (v[k] !== undefined) throw new CliError(`--${k} cannot change when resuming; a resumed run keeps its stored config.`, 2);
         }
-        const data = v.data ? await loadData(String(v.data)) : undefined;
-        result = await resumeTraining({ workspace, name, epochs, data, callbacks });
+        if (v.map !== undefined && v.data === undefined) throw new CliError('--map says how to read --data; without --data a resumed run reads its data as it was trained.', 2);
+        const data = v.data ? await openData(String(v.data), v, out) : undefined;
+        const { stream, blockRows } = openOptions(v);
+        try {
+          result = await resumeTraining({ workspace, name, epochs, data, open: { stream, blockRows }, callbacks });
+        } finally {
+          await data?.close();
+        }
       } else {
         const spec = requireString(v, 'data', 'train');
         const seed = optionalNumber(v, 'seed', { integer: true, min: 0 });
@@ -125,8 +134,12 @@ export const trainCommand: CommandSpec = {
           config.loss = { name: lossName, gamma: optionalNumber(v, 'focal-gamma', { min: 0 }) ?? 2 };
         }
         for (const k of Object.keys(config) as Array<keyof TrainConfig>) if (config[k] === undefined) delete config[k];
-        const data = await loadData(spec, { seed: seed ?? 1 });
-        result = await startTraining({ workspace, name, data, config, callbacks });
+        const data = await openData(spec, v, out, seed ?? 1);
+        try {
+          result = await startTraining({ workspace, name, data, config, callbacks });
+        } finally {
+          await data.close();
+        }
       }
     } finally {
       process.removeListener('SIGINT', stop);

@@ -17,21 +17,35 @@ import type H5 from 'h5wasm/node';
 import { getSchema } from '../schema/index.ts';
 import type { FeatureSchema } from '../schema/index.ts';
 import { produceFileAtomic } from '../store/atomic.ts';
-import { findNonFinite, type JetDataset } from './dataset.ts';
+import { findNonFinite, type DataSource, type JetDataset } from './dataset.ts';
 import { checkHdf5File } from './h5-superblock.ts';
+import { DEFAULT_BLOCK_ROWS, rowRanges } from './source.ts';
 import { sha256File } from './hash.ts';
 
 type H5Module = typeof H5;
 
+let loaded: Promise<H5Module> | null = null;
+
 /**
- * h5wasm reserves several hundred MB of WebAssembly memory when it starts, so it is loaded on first use
- * rather than with every command that merely imports this module.
+ * h5wasm, loaded on first use. Its 4 MB module, imported through tsx's loader, is rewritten with an inline
+ * source map and costs about 600 MB of resident memory; the `tsx-namespace` query puts it outside the
+ * namespace tsx registered, so Node loads it as it is (about 30 MB). Without tsx the query is harmless.
  */
-async function h5(): Promise<H5Module> {
-  const mod = (await import('h5wasm/node')).default;
-  await mod.ready;
-  return mod;
+export function loadH5wasm(): Promise<H5Module> {
+  loaded ??= (async () => {
+    let mod: H5Module;
+    try {
+      mod = (await import(`${import.meta.resolve('h5wasm/node')}?tsx-namespace=tagscape-raw`)).default as H5Module;
+    } catch {
+      mod = (await import('h5wasm/node')).default;
+    }
+    await mod.ready;
+    return mod;
+  })();
+  return loaded;
 }
+
+const h5 = loadH5wasm;
 
 export interface WriteOptions {
   /** Extra per-jet 1D arrays stored beside the features (e.g. source_index). */
@@ -49,19 +63,76 @@ export async function writeJetsH5(file: string, d: JetDataset, options: WriteOpt
       f.create_dataset({ name: 'features', data: d.features, shape: [d.n, F], dtype: '<f4' });
       f.create_dataset({ name: 'labels', data: d.labels, shape: [d.n], dtype: '<i4' });
       if (d.weights) f.create_dataset({ name: 'weights', data: d.weights, shape: [d.n], dtype: '<f4' });
-      f.create_dataset({ name: 'feature_names', data: d.schema.features.map((x) => x.name) });
-      f.create_dataset({ name: 'feature_is_integer', data: Uint8Array.from(d.schema.features, (x) => (x.integer ? 1 : 0)), dtype: '<B' });
-      f.create_dataset({ name: 'feature_default', data: Float32Array.from(d.schema.features, (x) => x.defaultValue), dtype: '<f4' });
-      f.create_dataset({ name: 'class_names', data: d.schema.classes });
-      for (const [name, arr] of Object.entries(options.extra ?? {})) {
-        f.create_dataset({ name, data: arr, shape: [arr.length], dtype: arr instanceof Int32Array ? '<i4' : '<f4' });
-      }
-      f.create_attribute('schema', d.schema.name);
-      for (const [k, v] of Object.entries(options.attributes ?? {})) f.create_attribute(k, v);
+      writeSchemaDatasets(f, d.schema, options);
     } finally {
       f.close();
     }
   });
+}
+
+/** One block of jets for writeJetsH5Chunked: `features` is (end - start) x F. */
+export interface JetBlock {
+  features: Float32Array;
+  labels: Int32Array;
+  weights?: Float32Array;
+}
+
+/**
+ * Write n jets in the Tagscape layout a block at a time, so a file larger than memory can be produced:
+ * `block(start, end)` is called for consecutive ranges of at most `blockRows` jets. The features are
+ * stored as an HDF5-chunked dataset, which every reader reads like the contiguous one writeJetsH5 makes.
+ */
+export async function writeJetsH5Chunked(
+  file: string,
+  schema: FeatureSchema,
+  n: number,
+  block: (start: number, end: number) => JetBlock | Promise<JetBlock>,
+  options: WriteOptions & { blockRows?: number } = {},
+): Promise<void> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`The number of jets must be a positive integer, not ${n}.`);
+  const blockRows = options.blockRows ?? DEFAULT_BLOCK_ROWS;
+  const F = schema.features.length;
+  const h5wasm = await h5();
+  // Labels and weights are 4 bytes per jet: kept until the end and written whole.
+  const labels = new Int32Array(n);
+  let weights: Float32Array | undefined;
+  await produceFileAtomic(path.resolve(file), async (tmp) => {
+    const f = new h5wasm.File(tmp, 'w');
+    try {
+      let ds: InstanceType<H5Module['Dataset']> | null = null;
+      for (let s = 0; s < n; s += blockRows) {
+        const e = Math.min(n, s + blockRows);
+        const b = await block(s, e);
+        if (b.features.length !== (e - s) * F || b.labels.length !== e - s) throw new Error(`Block of jets ${s}..${e - 1} has the wrong size.`);
+        labels.set(b.labels, s);
+        if (b.weights) (weights ??= new Float32Array(n).fill(1)).set(b.weights, s);
+        if (!ds) {
+          const chunk = Math.max(1, Math.min(e - s, Math.floor((1 << 20) / (4 * F))));
+          ds = f.create_dataset({ name: 'features', data: b.features, shape: [e - s, F], maxshape: [n, F], chunks: [chunk, F], dtype: '<f4' });
+        } else {
+          ds.resize([e, F]);
+          ds.write_slice([[s, e], []], b.features);
+        }
+      }
+      f.create_dataset({ name: 'labels', data: labels, shape: [n], dtype: '<i4' });
+      if (weights) f.create_dataset({ name: 'weights', data: weights, shape: [n], dtype: '<f4' });
+      writeSchemaDatasets(f, schema, options);
+    } finally {
+      f.close();
+    }
+  });
+}
+
+function writeSchemaDatasets(f: InstanceType<H5Module['File']>, schema: FeatureSchema, options: WriteOptions): void {
+  f.create_dataset({ name: 'feature_names', data: schema.features.map((x) => x.name) });
+  f.create_dataset({ name: 'feature_is_integer', data: Uint8Array.from(schema.features, (x) => (x.integer ? 1 : 0)), dtype: '<B' });
+  f.create_dataset({ name: 'feature_default', data: Float32Array.from(schema.features, (x) => x.defaultValue), dtype: '<f4' });
+  f.create_dataset({ name: 'class_names', data: schema.classes });
+  for (const [name, arr] of Object.entries(options.extra ?? {})) {
+    f.create_dataset({ name, data: arr, shape: [arr.length], dtype: arr instanceof Int32Array ? '<i4' : '<f4' });
+  }
+  f.create_attribute('schema', schema.name);
+  for (const [k, v] of Object.entries(options.attributes ?? {})) f.create_attribute(k, v);
 }
 
 /**
@@ -95,8 +166,23 @@ function toStrings(v: unknown): string[] {
   return [];
 }
 
-/** Read a Tagscape-layout HDF5 file and check it against its schema. */
-export async function readJetsH5(file: string): Promise<JetDataset> {
+/**
+ * An open Tagscape-layout HDF5 file: the header, labels and weights are read and checked when it opens,
+ * the features only when rows are asked for, so a large file can be read a block at a time.
+ */
+export interface OpenJetsH5 {
+  schema: FeatureSchema;
+  n: number;
+  labels: Int32Array;
+  weights?: Float32Array;
+  source: DataSource;
+  /** Features of jets [start, end), row-major in physical units; NaN/Inf entries are refused. */
+  readRows(start: number, end: number): Float32Array;
+  close(): void;
+}
+
+/** Open a Tagscape-layout HDF5 file and check it against its schema. The caller closes it. */
+export async function openJetsH5(file: string): Promise<OpenJetsH5> {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) fail(file, 'no such file.');
   const check = checkHdf5File(abs);
@@ -105,7 +191,7 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
     fail(file, `truncated: the file has ${check.actual} bytes but its header says ${check.expected}; copy or export it again.`);
   }
   const h5wasm = await h5();
-  return quietHdf5(() => {
+  const opened = quietHdf5(() => {
     let f: InstanceType<H5Module['File']>;
     try {
       f = new h5wasm.File(abs, 'r');
@@ -141,14 +227,6 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
         fail(file, `class_names are [${classNames.join(', ')}], the ${schema.name} schema has [${schema.classes.join(', ')}].`);
       }
 
-      // h5wasm already hands back a fresh Float32Array for float32 data: copying it again doubled the peak memory.
-      const raw = dsFeatures.value;
-      const features = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
-      if (features.length !== n * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
-      const bad = findNonFinite(features, F);
-      if (bad) {
-        fail(file, `${bad.count} feature entries are NaN or infinite (first: jet ${bad.jet}, ${expected[bad.feature]}); replace them by the feature's default value or drop those jets.`);
-      }
       const rawLabels = dsLabels.value as ArrayLike<number | bigint>;
       if (rawLabels.length !== n) fail(file, `"labels" has ${rawLabels.length} entries for ${n} jets.`);
       const labels = new Int32Array(n);
@@ -166,11 +244,58 @@ export async function readJetsH5(file: string): Promise<JetDataset> {
         if (weights.length !== n) fail(file, `"weights" has ${weights.length} entries for ${n} jets.`);
         if (weights.some((w) => !Number.isFinite(w) || w < 0)) fail(file, '"weights" contains negative, NaN or infinite values.');
       }
-      return { schema, n, features, labels, weights, source: { spec: abs, hash: sha256File(abs), kind: 'hdf5' } };
-    } finally {
+      return { f, dsFeatures, schema, n, F, labels, weights, expected };
+    } catch (e) {
       f.close();
+      throw e;
     }
   });
+  const { f, dsFeatures, schema, n, F, labels, weights, expected } = opened;
+  /** Rows [start, end) through h5wasm, which stages every read in its WebAssembly heap (which never shrinks). */
+  const slice = (start: number, end: number): Float32Array => {
+    let raw: unknown;
+    try {
+      raw = dsFeatures.slice([[start, end], []]);
+    } catch {
+      fail(file, `the "features" of jets ${start}..${end - 1} cannot be read (truncated or damaged file); copy or export it again.`);
+    }
+    // h5wasm hands back a fresh Float32Array for float32 data: no second copy.
+    const out = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
+    if (out.length !== (end - start) * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
+    return out;
+  };
+  const readRows = (start: number, end: number): Float32Array =>
+    quietHdf5(() => {
+      if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
+        throw new RangeError(`${file}: jets ${start}..${end} are outside the file's ${n} jets.`);
+      }
+      // A long range is read a block at a time, so the heap grows by one block, not by the range.
+      let features: Float32Array;
+      if (end - start <= DEFAULT_BLOCK_ROWS) features = slice(start, end);
+      else {
+        features = new Float32Array((end - start) * F);
+        for (const [s, e] of rowRanges(start, end, DEFAULT_BLOCK_ROWS)) features.set(slice(s, e), (s - start) * F);
+      }
+      const bad = findNonFinite(features, F);
+      if (bad) {
+        const among = start === 0 && end === n ? '' : ` among jets ${start}..${end - 1}`;
+        fail(file, `${bad.count} feature entries${among} are NaN or infinite (first: jet ${start + bad.jet}, ${expected[bad.feature]}); replace them by the feature's default value or drop those jets.`);
+      }
+      return features;
+    });
+  const source: DataSource = { spec: abs, hash: sha256File(abs), kind: 'hdf5' };
+  return { schema, n, labels, weights, source, readRows, close: () => void f.close() };
+}
+
+/** Read a whole Tagscape-layout HDF5 file and check it against its schema. */
+export async function readJetsH5(file: string): Promise<JetDataset> {
+  const h = await openJetsH5(file);
+  try {
+    const features = h.readRows(0, h.n);
+    return { schema: h.schema, n: h.n, features, labels: h.labels, weights: h.weights, source: h.source };
+  } finally {
+    h.close();
+  }
 }
 
 /** Read one extra per-jet dataset (e.g. source_index) if the file has it. */

@@ -139,6 +139,8 @@ export function replaceNonFinite(
   features: Float32Array,
   n: number,
   sourceOf: Array<string | null>,
+  /** Index of the first row in the file, when `features` holds a block of a larger file. @default 0 */
+  rowOffset = 0,
 ): { replaced: number; byFeature: Record<string, number> } {
   const F = schema.features.length;
   const byFeature: Record<string, number> = {};
@@ -157,7 +159,7 @@ export function replaceNonFinite(
     if (count === 0) continue;
     if (Number.isNaN(spec.defaultValue)) {
       throw new Error(
-        `${file}: ${sourceOf[j]} has ${count} NaN or infinite entries (first at jet ${first}) and ${spec.name} has no default value; drop those jets or fill them before importing.`,
+        `${file}: ${sourceOf[j]} has ${count} NaN or infinite entries (first at jet ${first + rowOffset}) and ${spec.name} has no default value; drop those jets or fill them before importing.`,
       );
     }
     byFeature[spec.name] = count;
@@ -167,17 +169,86 @@ export function replaceNonFinite(
 }
 
 /** The schema a mapping names, or the one whose feature names the table carries most of. */
-function chooseSchema(table: ColumnTable, mapping?: DataMapping): FeatureSchema {
+function chooseSchema(has: (column: string) => boolean, mapping?: DataMapping): FeatureSchema {
   if (mapping?.schema) return getSchema(mapping.schema);
   if (mapping) return getSchema('deepcsv');
   let best = getSchema('deepcsv');
-  let bestCount = best.features.filter((f) => table.columns.has(f.name)).length;
+  let bestCount = best.features.filter((f) => has(f.name)).length;
   for (const name of SCHEMA_NAMES) {
     const s = getSchema(name);
-    const c = s.features.filter((f) => table.columns.has(f.name)).length;
+    const c = s.features.filter((f) => has(f.name)).length;
     if (c > bestCount) [best, bestCount] = [s, c];
   }
   return best;
+}
+
+/** Which column each schema input is read from (null: absent), decided from the column names alone. */
+export interface ColumnPlan {
+  schema: FeatureSchema;
+  /** Per schema feature, the column it is read from, or null when the table has none. */
+  sourceOf: Array<string | null>;
+  missing: string[];
+}
+
+export function planColumns(file: string, has: (column: string) => boolean, options: TableOptions): ColumnPlan {
+  const { mapping } = options;
+  const schema = chooseSchema(has, mapping);
+  const byFeature = new Map<string, string>();
+  for (const f of schema.features) if (has(f.name)) byFeature.set(f.name, f.name);
+  for (const [col, feat] of Object.entries(mapping?.features ?? {})) {
+    if (!has(col)) throw new Error(`${file}: has no column "${col}", which the mapping file ${mapping!.file} maps to ${feat}.`);
+    byFeature.set(feat, col);
+  }
+  const F = schema.features.length;
+  const sourceOf = schema.features.map((f) => byFeature.get(f.name) ?? null);
+  const missing = schema.features.filter((_, j) => sourceOf[j] === null).map((f) => f.name);
+  if (missing.length > 0 && !options.allowMissingFeatures) {
+    throw new Error(
+      `${file}: has no column for ${missing.length} of the ${F} ${schema.name} inputs (first: ${missing[0]}); name the columns as the schema does or map them in a mapping file (--map).`,
+    );
+  }
+  return { schema, sourceOf, missing };
+}
+
+/**
+ * The n x F inputs of a table (or of a block of a larger one, starting at row `rowOffset`), with the
+ * NaN/Inf policy applied; absent inputs hold their default value.
+ */
+export function tableFeatures(file: string, table: ColumnTable, plan: ColumnPlan, rowOffset = 0): { features: Float32Array; replaced: number; byFeature: Record<string, number> } {
+  const { schema, sourceOf } = plan;
+  const F = schema.features.length;
+  const n = table.n;
+  const features = new Float32Array(n * F);
+  for (let j = 0; j < F; j++) {
+    const src = sourceOf[j];
+    if (src === null) {
+      // Only inspect-data and external-tagger evaluation get here: never a training input.
+      for (let i = 0; i < n; i++) features[i * F + j] = schema.features[j].defaultValue;
+      continue;
+    }
+    const col = numericColumn(file, table, src, schema.features[j].name);
+    for (let i = 0; i < n; i++) features[i * F + j] = col[i];
+  }
+  const names = sourceOf.map((s, j) => (s === null ? null : s === schema.features[j].name ? `column "${s}"` : `column "${s}" (${schema.features[j].name})`));
+  return { features, ...replaceNonFinite(file, schema, features, n, names, rowOffset) };
+}
+
+/** The weight column's name: the mapping's, else "weight" when the table has one. */
+export function weightColumn(has: (column: string) => boolean, mapping?: DataMapping): string | undefined {
+  return mapping?.weight ?? (has('weight') ? 'weight' : undefined);
+}
+
+/** The label column's name: the mapping's, else "label" or "labels"; undefined when there is none. */
+export function labelColumn(has: (column: string) => boolean, mapping?: DataMapping): string | undefined {
+  return mapping?.label?.column ?? ['label', 'labels'].find((c) => has(c));
+}
+
+/** Per-jet weights from a weight column, refused unless finite and non-negative. */
+export function tableWeights(file: string, table: ColumnTable, name: string): Float32Array {
+  const w = numericColumn(file, table, name, 'weight');
+  const bad = w.findIndex((x) => !(Number.isFinite(x) && x >= 0));
+  if (bad >= 0) throw new Error(`${file}: weight column "${name}" has ${w[bad]} at jet ${bad}; weights must be finite and non-negative.`);
+  return Float32Array.from(w);
 }
 
 function numericColumn(file: string, table: ColumnTable, name: string, role: string): Float64Array {
@@ -193,8 +264,8 @@ function numericColumn(file: string, table: ColumnTable, name: string, role: str
 }
 
 /** Class index per jet from a label column: mapped values, class names, or class indices. */
-function decodeLabels(file: string, table: ColumnTable, schema: FeatureSchema, mapping?: DataMapping): Int32Array {
-  const column = mapping?.label?.column ?? ['label', 'labels'].find((c) => table.columns.has(c));
+export function decodeLabels(file: string, table: ColumnTable, schema: FeatureSchema, mapping?: DataMapping): Int32Array {
+  const column = labelColumn((c) => table.columns.has(c), mapping);
   if (!column || !table.columns.has(column)) {
     throw new Error(
       `${file}: has no label column; add a "label" column with class names (${schema.classes.join(', ')}) or indices, or name the flavour column in a mapping file.`,
@@ -245,52 +316,22 @@ export function tableToDataset(
   options: TableOptions,
 ): { schema: FeatureSchema; features: Float32Array; labels: Int32Array; weights?: Float32Array; report: ImportReport; external: ExternalScores[] } {
   const { mapping } = options;
-  const schema = chooseSchema(table, mapping);
-  const byFeature = new Map<string, string>();
-  for (const f of schema.features) if (table.columns.has(f.name)) byFeature.set(f.name, f.name);
-  for (const [col, feat] of Object.entries(mapping?.features ?? {})) {
-    if (!table.columns.has(col)) throw new Error(`${file}: has no column "${col}", which the mapping file ${mapping!.file} maps to ${feat}.`);
-    byFeature.set(feat, col);
-  }
-  const F = schema.features.length;
+  const has = (c: string) => table.columns.has(c);
+  const plan = planColumns(file, has, options);
+  const { schema, sourceOf, missing } = plan;
   const n = table.n;
-  const sourceOf = schema.features.map((f) => byFeature.get(f.name) ?? null);
-  const missing = schema.features.filter((_, j) => sourceOf[j] === null).map((f) => f.name);
-  if (missing.length > 0 && !options.allowMissingFeatures) {
-    throw new Error(
-      `${file}: has no column for ${missing.length} of the ${F} ${schema.name} inputs (first: ${missing[0]}); name the columns as the schema does or map them in a mapping file (--map).`,
-    );
-  }
-  const features = new Float32Array(n * F);
-  for (let j = 0; j < F; j++) {
-    const src = sourceOf[j];
-    if (src === null) {
-      // Only inspect-data and external-tagger evaluation get here: never a training input.
-      for (let i = 0; i < n; i++) features[i * F + j] = schema.features[j].defaultValue;
-      continue;
-    }
-    const col = numericColumn(file, table, src, schema.features[j].name);
-    for (let i = 0; i < n; i++) features[i * F + j] = col[i];
-  }
-  const nonfinite = replaceNonFinite(file, schema, features, n, sourceOf.map((s, j) => (s === null ? null : s === schema.features[j].name ? `column "${s}"` : `column "${s}" (${schema.features[j].name})`)));
+  const { features, ...nonfinite } = tableFeatures(file, table, plan);
   const labels = decodeLabels(file, table, schema, mapping);
+  const wName = weightColumn(has, mapping);
+  const weights = wName ? tableWeights(file, table, wName) : undefined;
 
-  let weights: Float32Array | undefined;
-  const wName = mapping?.weight ?? (table.columns.has('weight') ? 'weight' : undefined);
-  if (wName) {
-    const w = numericColumn(file, table, wName, 'weight');
-    const bad = w.findIndex((x) => !(Number.isFinite(x) && x >= 0));
-    if (bad >= 0) throw new Error(`${file}: weight column "${wName}" has ${w[bad]} at jet ${bad}; weights must be finite and non-negative.`);
-    weights = Float32Array.from(w);
-  }
-
-  const used = new Set([...byFeature.values(), mapping?.label?.column ?? 'label', 'labels', wName ?? '']);
+  const used = new Set([...sourceOf.filter((c): c is string => c !== null), mapping?.label?.column ?? 'label', 'labels', wName ?? '']);
   const external = (options.external ?? []).map((spec) =>
     externalFromColumns(file, n, spec, (c) => (table.columns.get(c) instanceof Float64Array ? (table.columns.get(c) as Float64Array) : null)),
   );
   const report: ImportReport = {
     format,
-    features_found: Object.fromEntries(schema.features.filter((_, j) => sourceOf[j] !== null).map((f) => [f.name, byFeature.get(f.name)!])),
+    features_found: Object.fromEntries(schema.features.flatMap((f, j) => (sourceOf[j] === null ? [] : [[f.name, sourceOf[j]!]]))),
     features_missing: missing,
     reset_slots: 0,
     nonfinite_replaced: nonfinite.replaced,

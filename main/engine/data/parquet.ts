@@ -45,11 +45,22 @@ export async function readParquet(file: string, bytes: Uint8Array): Promise<Colu
   return { n, columns };
 }
 
+/** Whether decoded Parquet values are text, judged from the first non-null of their first 64 values. */
+export function isTextValues(sample: ArrayLike<unknown> | undefined): boolean {
+  const first = sample ? Array.from({ length: Math.min(sample.length, 64) }, (_, i) => sample[i]).find((v) => v !== null && v !== undefined) : undefined;
+  return typeof first === 'string';
+}
+
+/** One decoded Parquet value as a number: null -> NaN, bigint and bool as numbers. */
+export function parquetNumber(file: string, name: string, v: unknown): number {
+  if (v === null || v === undefined) return NaN;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return Number(v);
+  throw new Error(`${file}: column "${name}" holds ${v instanceof Date ? 'dates' : 'nested values'}, not numbers.`);
+}
+
 /** One column from its chunks: numbers (null -> NaN, bigint and bool as numbers) or, for text, strings. */
 function assemble(file: string, name: string, n: number, chunks: Array<{ start: number; data: ArrayLike<unknown> }>): TableColumn {
-  const sample = chunks.find((c) => c.data.length > 0)?.data;
-  const first = sample ? Array.from({ length: Math.min(sample.length, 64) }, (_, i) => sample[i]).find((v) => v !== null && v !== undefined) : undefined;
-  const text = typeof first === 'string';
+  const text = isTextValues(chunks.find((c) => c.data.length > 0)?.data);
   const nums = new Float64Array(n).fill(NaN);
   const strs: string[] = text ? new Array(n).fill('') : [];
   let filled = 0;
@@ -59,9 +70,7 @@ function assemble(file: string, name: string, n: number, chunks: Array<{ start: 
       if (r >= n) throw new Error(`${file}: column "${name}" has more values than the file's ${n} rows; the file is damaged.`);
       const v = data[i];
       if (text) strs[r] = v === null || v === undefined ? '' : String(v);
-      else if (v === null || v === undefined) nums[r] = NaN;
-      else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') nums[r] = Number(v);
-      else throw new Error(`${file}: column "${name}" holds ${v instanceof Date ? 'dates' : 'nested values'}, not numbers.`);
+      else nums[r] = parquetNumber(file, name, v);
       filled++;
     }
   }

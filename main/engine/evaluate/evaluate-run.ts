@@ -2,7 +2,8 @@
  * Evaluate a stored run on jets. On the file the run was trained on (same hash) only the held-out test
  * split is used; on any other data every jet is.
  */
-import type { JetDataset } from '../data/dataset.ts';
+import type { DataSource, JetDataset } from '../data/dataset.ts';
+import type { JetSource } from '../data/source.ts';
 import { discriminant } from '../metrics/discriminants.ts';
 import { evaluatePredictions, type EvaluationReport } from '../metrics/evaluate.ts';
 import type { FeatureSchema } from '../schema/index.ts';
@@ -10,6 +11,7 @@ import { predictArray } from '../model/mlp.ts';
 import { rowsOf, SPLIT_TEST } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
+import { predictSourceRows } from './predict-source.ts';
 
 export interface RunEvaluation {
   run: string;
@@ -24,7 +26,7 @@ export interface RunEvaluation {
 }
 
 /** The jets a run is judged on: its held-out test split on its own training data, else every jet. */
-export function rowsForRun(run: LoadedRun, data: JetDataset): { rows: Uint32Array; split: 'test' | 'all' } {
+export function rowsForRun(run: LoadedRun, data: { schema: FeatureSchema; source: DataSource; n: number }): { rows: Uint32Array; split: 'test' | 'all' } {
   if (run.config.schema !== data.schema.name) {
     throw new Error(`Run "${run.config.name}" was trained on ${run.config.schema} inputs; these data are ${data.schema.name}.`);
   }
@@ -44,6 +46,28 @@ export function evaluateLoadedRun(run: LoadedRun, data: JetDataset): RunEvaluati
   const weights = data.weights ? Float32Array.from(rows, (i) => data.weights![i]) : undefined;
   const report = evaluatePredictions(data.schema, probs, labels, weights);
   return { run: run.config.name, split, rows, probs, labels, weights, report };
+}
+
+/**
+ * The same evaluation on a source, which may be streamed from disk: the jets are read in one pass and
+ * only their probabilities are kept. On a source loaded whole it gives exactly evaluateLoadedRun's numbers.
+ */
+export async function evaluateLoadedRunOnSource(run: LoadedRun, src: JetSource): Promise<RunEvaluation> {
+  const { rows, split } = rowsForRun(run, src);
+  const probs = await predictSourceRows(run.model, run.standardizer, src, rows);
+  const labels = Int32Array.from(rows, (i) => src.labels[i]);
+  const weights = src.weights ? Float32Array.from(rows, (i) => src.weights![i]) : undefined;
+  const report = evaluatePredictions(src.schema, probs, labels, weights);
+  return { run: run.config.name, split, rows, probs, labels, weights, report };
+}
+
+export async function evaluateRunOnSource(workspace: string, name: string, src: JetSource): Promise<RunEvaluation> {
+  const run = loadRun(workspace, name);
+  try {
+    return await evaluateLoadedRunOnSource(run, src);
+  } finally {
+    run.model.dispose();
+  }
 }
 
 export function evaluateRun(workspace: string, name: string, data: JetDataset): RunEvaluation {

@@ -2,8 +2,7 @@
  * pT–eta flavour reweighting: every class is reweighted to the (pT, |eta|) distribution of the b jets,
  * so the tagger cannot learn flavour from kinematics alone. The weights enter the loss.
  */
-import type { JetDataset } from '../data/dataset.ts';
-import { featureIndex } from '../schema/index.ts';
+import { featureIndex, type FeatureSchema } from '../schema/index.ts';
 
 export interface ReweightOptions {
   /** Class whose kinematics every class is reweighted to. @default 'b' */
@@ -24,32 +23,52 @@ function bin(edges: number[], v: number): number {
   return edges.length - 2;
 }
 
-export function ptEtaWeights(d: JetDataset, rows: ArrayLike<number>, options: ReweightOptions = {}): Float32Array {
+/** The (pT, |eta|) cells of the reweighting and the class every class is reweighted to. */
+export interface PtEtaBinning {
+  ptEdges: number[];
+  etaEdges: number[];
+  target: number;
+  iPt: number;
+  iEta: number;
+  cells: number;
+}
+
+export function ptEtaBinning(schema: FeatureSchema, options: ReweightOptions = {}): PtEtaBinning {
   const ptEdges = options.ptEdges ?? logEdges(20, 1000, 15);
   const etaEdges = options.etaEdges ?? [0, 0.5, 1, 1.5, 2, 2.5];
-  const target = d.schema.classes.indexOf(options.target ?? 'b');
-  if (target < 0) throw new Error(`Cannot reweight to class "${options.target}": the schema has ${d.schema.classes.join(', ')}.`);
-  const F = d.schema.features.length;
-  const iPt = featureIndex(d.schema, d.schema.features.some((f) => f.name === 'jet_pt') ? 'jet_pt' : d.schema.features[0].name);
-  const iEta = featureIndex(d.schema, 'jet_eta');
-  const nb = (ptEdges.length - 1) * (etaEdges.length - 1);
-  const C = d.schema.classes.length;
-  const hist = Array.from({ length: C }, () => new Float64Array(nb));
+  const target = schema.classes.indexOf(options.target ?? 'b');
+  if (target < 0) throw new Error(`Cannot reweight to class "${options.target}": the schema has ${schema.classes.join(', ')}.`);
+  const iPt = featureIndex(schema, schema.features.some((f) => f.name === 'jet_pt') ? 'jet_pt' : schema.features[0].name);
+  const iEta = featureIndex(schema, 'jet_eta');
+  return { ptEdges, etaEdges, target, iPt, iEta, cells: (ptEdges.length - 1) * (etaEdges.length - 1) };
+}
+
+/** The cell of the jet whose features start at features[base]. */
+export function ptEtaCell(b: PtEtaBinning, features: Float32Array, base: number): number {
+  return bin(b.ptEdges, features[base + b.iPt]) * (b.etaEdges.length - 1) + bin(b.etaEdges, Math.abs(features[base + b.iEta]));
+}
+
+/**
+ * Per-jet weights from every jet's cell: the class's (pT, |eta|) histogram over the given rows is divided
+ * into the target class's, times the jet's own weight.
+ */
+export function ptEtaWeightsFromCells(b: PtEtaBinning, cells: Uint16Array, labels: Int32Array, C: number, rows: ArrayLike<number>, baseWeights?: Float32Array): Float32Array {
+  const hist = Array.from({ length: C }, () => new Float64Array(b.cells));
   const totals = new Float64Array(C);
-  const cell = (i: number) => bin(ptEdges, d.features[i * F + iPt]) * (etaEdges.length - 1) + bin(etaEdges, Math.abs(d.features[i * F + iEta]));
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r];
-    const w = d.weights ? d.weights[i] : 1;
-    hist[d.labels[i]][cell(i)] += w;
-    totals[d.labels[i]] += w;
+    const w = baseWeights ? baseWeights[i] : 1;
+    hist[labels[i]][cells[i]] += w;
+    totals[labels[i]] += w;
   }
-  const out = new Float32Array(d.n).fill(1);
-  for (let i = 0; i < d.n; i++) {
-    const c = d.labels[i];
-    const k = cell(i);
-    const base = d.weights ? d.weights[i] : 1;
+  const n = labels.length;
+  const out = new Float32Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    const k = cells[i];
+    const base = baseWeights ? baseWeights[i] : 1;
     const own = hist[c][k] / (totals[c] || 1);
-    const tgt = hist[target][k] / (totals[target] || 1);
+    const tgt = hist[b.target][k] / (totals[b.target] || 1);
     out[i] = own > 0 ? (base * tgt) / own : 0;
   }
   return out;

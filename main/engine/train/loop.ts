@@ -1,7 +1,9 @@
 /**
- * The training loop on standardised arrays: shuffled mini-batches, weighted loss, Adam with the paper's
- * learning-rate schedule, validation loss/accuracy/AUC each epoch and early stopping. Everything the
- * store needs to resume bit for bit (weights, optimiser moments, random state) goes through `onEpoch`.
+ * The training loop: shuffled mini-batches, weighted loss, Adam with the paper's learning-rate schedule,
+ * validation loss/accuracy/AUC each epoch and early stopping. Inputs are read and standardised a batch at
+ * a time (from memory or a scratch file, see rows.ts), so the loop holds no copy of the training set.
+ * Everything the store needs to resume bit for bit (weights, optimiser moments, random state) goes
+ * through `onEpoch`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxRow } from '../metrics/confusion.ts';
@@ -13,10 +15,13 @@ import type { AttackSpec } from '../attacks/spec.ts';
 import { inputGradient } from '../attacks/gradient.ts';
 import { meanLoss, perJetLoss } from '../model/losses.ts';
 import { Mlp, predictArray } from '../model/mlp.ts';
-import { oneHot } from '../model/one-hot.ts';
+import { frozenMask } from '../attacks/frozen.ts';
+import { PREDICT_ROWS } from '../evaluate/predict-source.ts';
+import { applyStandardizer, type Standardizer } from '../preprocess/standardize.ts';
 import { Rng } from '../rng.ts';
 import type { FeatureSchema } from '../schema/index.ts';
 import type { TrainConfig } from './config.ts';
+import type { RowStore } from './rows.ts';
 
 export interface EpochRecord {
   epoch: number;
@@ -49,12 +54,34 @@ export interface LoopState {
   badEpochs: number;
 }
 
-export interface SplitArrays {
-  x: Float32Array;
+/** One split's jets: labels and loss weights in memory, raw inputs read from `rows` when needed. */
+export interface SplitRows {
+  rows: RowStore;
   y: Int32Array;
   w: Float32Array;
-  /** 1 where an input is frozen for attacks (integer or at its default); needed for adversarial training. */
-  frozen?: Uint8Array;
+}
+
+/** How the inputs become network inputs: the schema (defaults, integer inputs) and the standardisation. */
+export interface InputScaling {
+  schema: FeatureSchema;
+  standardizer: Standardizer;
+}
+
+/** Class probabilities of every jet of a split, in its row order. */
+export function predictSplit(model: Mlp, split: SplitRows, scaling: InputScaling): Float32Array {
+  const F = model.config.inputs;
+  const C = model.config.outputs;
+  const n = split.rows.count;
+  const out = new Float32Array(n * C);
+  const raw = new Float32Array(Math.min(n, PREDICT_ROWS) * F);
+  const scaled = new Float32Array(raw.length);
+  for (let s = 0; s < n; s += PREDICT_ROWS) {
+    const e = Math.min(n, s + PREDICT_ROWS);
+    const block = raw.subarray(0, (e - s) * F);
+    split.rows.range(s, e, block);
+    out.set(predictArray(model, applyStandardizer(block, scaling.schema, scaling.standardizer, undefined, scaled), PREDICT_ROWS), s * C);
+  }
+  return out;
 }
 
 /** Whether batch b is attacked when a fraction f of batches is: f = 0.5 attacks every second batch. */
@@ -88,22 +115,28 @@ function validationLoss(probs: Float32Array, y: Int32Array, w: Float32Array, C: 
 export async function trainLoop(
   model: Mlp,
   adam: Adam,
-  schema: FeatureSchema,
-  train: SplitArrays,
-  val: SplitArrays,
+  scaling: InputScaling,
+  train: SplitRows,
+  val: SplitRows,
   config: TrainConfig,
   state: LoopState,
   hooks: LoopHooks,
 ): Promise<LoopOutcome> {
+  const { schema, standardizer } = scaling;
   const F = model.config.inputs;
   const C = model.config.outputs;
   const nTrain = train.y.length;
   const B = Math.min(config.batchSize, nTrain);
   const batches = Math.ceil(nTrain / B);
-  const trainOneHot = oneHot(train.y, C);
   const vars = model.variables;
   const adv = config.adversarial;
-  if ((adv || config.gradPenalty > 0) && !train.frozen) throw new Error('Adversarial and gradient-penalty training need the frozen-input mask of the training set.');
+  // Attacks and the gradient penalty leave integer inputs and default entries untouched.
+  const needsFrozen = adv !== null || config.gradPenalty > 0;
+  // Batch buffers, reused: tensors copy them (or, on the cpu backend, hold them only inside the step's tidy).
+  const raw = new Float32Array(B * F);
+  const scaled = new Float32Array(B * F);
+  const onehot = new Float32Array(B * C);
+  const weights = new Float32Array(B);
   const advSpec: AttackSpec | null = adv ? { kind: adv.attack, eps: adv.eps, steps: adv.steps, alpha: adv.alpha, norm: adv.norm } : null;
   const factors = tf.ones([F]) as tf.Tensor1D;
   const { matrix, groups } = groupMatrix(schema);
@@ -123,15 +156,15 @@ export async function trainLoop(
         const s = b * B;
         const e = Math.min(nTrain, s + B);
         const m = e - s;
-        const xb = new Float32Array(m * F);
-        const yb = new Float32Array(m * C);
-        const wb = new Float32Array(m);
-        const fb = new Uint8Array(train.frozen ? m * F : 0);
+        const rawB = raw.subarray(0, m * F);
+        train.rows.gather(perm.subarray(s, e), rawB);
+        const xb = applyStandardizer(rawB, schema, standardizer, undefined, scaled);
+        const fb = needsFrozen ? frozenMask(rawB, schema) : null;
+        const yb = onehot.subarray(0, m * C).fill(0);
+        const wb = weights.subarray(0, m);
         for (let k = 0; k < m; k++) {
           const i = perm[s + k];
-          xb.set(train.x.subarray(i * F, (i + 1) * F), k * F);
-          yb.set(trainOneHot.subarray(i * C, (i + 1) * C), k * C);
-          if (train.frozen) fb.set(train.frozen.subarray(i * F, (i + 1) * F), k * F);
+          yb[k * C + train.y[i]] = 1;
           wb[k] = train.w[i];
         }
         const dropoutSeed = state.rng.seed();
@@ -140,7 +173,7 @@ export async function trainLoop(
         const stats = tf.tidy(() => {
           const y = tf.tensor2d(yb, [m, C]);
           const w = tf.tensor1d(wb);
-          const frozen = train.frozen ? (tf.cast(tf.tensor2d(fb, [m, F], 'int32'), 'bool') as tf.Tensor2D) : null;
+          const frozen = fb ? (tf.cast(tf.tensor2d(fb, [m, F], 'int32'), 'bool') as tf.Tensor2D) : null;
           let x = tf.tensor2d(xb, [m, F]);
           if (attacked) {
             // The paper's setup: the attack sees the network in training mode, with this step's dropout mask.
@@ -173,7 +206,7 @@ export async function trainLoop(
         await new Promise((r) => setImmediate(r));
       }
       const seconds = (performance.now() - t0) / 1000;
-      const valProbs = predictArray(model, val.x);
+      const valProbs = predictSplit(model, val, scaling);
       const v = validationLoss(valProbs, val.y, val.w, C, config);
       const valAuc = evaluateBinaryAuc(schema, valProbs, val.y);
       state.epoch = epoch + 1;

@@ -1,25 +1,28 @@
 /**
  * Training runs in the store: a new run writes its config, split and standardisation, then trains with
  * a checkpoint every epoch; a resumed run reloads exactly that state and continues to the new total.
- * The same function serves the CLI, job processes and tests.
+ * The same function serves the CLI, job processes and tests. The jets come loaded whole or as a source
+ * streamed from disk (data/open.ts); both give the same run, bit for bit.
  */
-import { frozenMask } from '../attacks/frozen.ts';
 import { activeBackend } from '../backend.ts';
 import type { JetDataset } from '../data/dataset.ts';
-import { loadData } from '../data/load.ts';
+import { openJets, type OpenOptions } from '../data/open.ts';
+import { isJetSource, memorySource, type JetSource } from '../data/source.ts';
+import { predictSourceRows } from '../evaluate/predict-source.ts';
 import { evaluatePredictions, type EvaluationReport } from '../metrics/evaluate.ts';
 import { Adam } from '../model/adam.ts';
-import { Mlp, predictArray, type MlpConfig } from '../model/mlp.ts';
+import { Mlp, type MlpConfig } from '../model/mlp.ts';
 import { loadModelArrays, modelArrays } from '../model/serialize.ts';
-import { ptEtaWeights } from '../preprocess/reweight.ts';
+import { ptEtaBinning, ptEtaWeightsFromCells } from '../preprocess/reweight.ts';
 import { makeSplit, rowsOf, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../preprocess/split.ts';
-import { applyStandardizer, fitStandardizer, type Standardizer } from '../preprocess/standardize.ts';
+import { StandardizerFit, type Standardizer } from '../preprocess/standardize.ts';
 import { Rng } from '../rng.ts';
 import { readBundle, writeBundle } from '../store/bundle.ts';
 import { Workspace, type StatusFile } from '../store/workspace.ts';
 import { TAGSCAPE_VERSION } from '../version.ts';
 import { DEFAULT_TRAIN_CONFIG, validateTrainConfig, type TrainConfig } from './config.ts';
-import { freshLoopState, trainLoop, type BatchProgress, type EpochRecord, type LoopState, type SplitArrays } from './loop.ts';
+import { freshLoopState, trainLoop, type BatchProgress, type EpochRecord, type LoopState, type SplitRows } from './loop.ts';
+import { splitStores, type RowStore, type SplitStores } from './rows.ts';
 
 export interface RunConfig {
   tagscape_version: string;
@@ -29,7 +32,8 @@ export interface RunConfig {
   schema: string;
   features: string[];
   classes: string[];
-  data: { spec: string; hash: string; kind: string; jets: number };
+  /** `mapping`: the mapping file a table was read through, so a resume reads it the same way. */
+  data: { spec: string; hash: string; kind: string; jets: number; mapping?: string };
   train: TrainConfig;
   model: MlpConfig;
 }
@@ -53,46 +57,79 @@ export interface TrainResult {
   test: EvaluationReport | null;
 }
 
-export interface StartOptions {
+export interface StreamOptions {
+  /** Folder for the scratch files of a streamed source (see rows.ts). @default os.tmpdir() */
+  scratchDir?: string;
+}
+
+export interface StartOptions extends StreamOptions {
   workspace: string;
   name: string;
-  data: JetDataset;
+  /** Jets loaded whole, or a source streamed from disk (data/open.ts; the caller closes it). */
+  data: JetDataset | JetSource;
   config?: Partial<TrainConfig>;
   callbacks?: TrainCallbacks;
 }
 
-export interface ResumeOptions {
+export interface ResumeOptions extends StreamOptions {
   workspace: string;
   name: string;
   /** New total number of epochs. */
   epochs?: number;
-  /** The data; loaded from the run's stored spec when omitted. Must hash-match the training data. */
-  data?: JetDataset;
+  /** The data; opened from the run's stored spec when omitted. Must hash-match the training data. */
+  data?: JetDataset | JetSource;
+  /** How to open the data from the stored spec when `data` is omitted (see data/open.ts). */
+  open?: Pick<OpenOptions, 'stream' | 'blockRows'>;
   callbacks?: TrainCallbacks;
 }
 
 interface Prepared {
   ws: Workspace;
   config: RunConfig;
-  data: JetDataset;
+  src: JetSource;
   split: Uint8Array;
   standardizer: Standardizer;
+  stores: SplitStores;
 }
 
-function splitArrays(p: Prepared, which: number, weights: Float32Array): SplitArrays {
+/** Rows read per block when a fit pass goes over the training rows. */
+const FIT_ROWS = 32768;
+
+/** The standardisation of the training rows, in two passes over the row store in row order. */
+function fitOnRows(src: JetSource, rows: RowStore): Standardizer {
+  const F = src.schema.features.length;
+  const fit = new StandardizerFit(src.schema);
+  const block = new Float32Array(Math.min(rows.count, FIT_ROWS) * F);
+  for (const pass of [fit.first, fit.second]) {
+    for (let s = 0; s < rows.count; s += FIT_ROWS) {
+      const e = Math.min(rows.count, s + FIT_ROWS);
+      const b = block.subarray(0, (e - s) * F);
+      rows.range(s, e, b);
+      for (let k = 0; k < e - s; k++) pass.call(fit, b, k * F);
+    }
+  }
+  return fit.result();
+}
+
+function splitRows(p: Prepared, which: number, weights: Float32Array): SplitRows {
   const rows = rowsOf(p.split, which);
-  const needsFrozen = p.config.train.adversarial !== null || p.config.train.gradPenalty > 0;
   return {
-    x: applyStandardizer(p.data.features, p.data.schema, p.standardizer, rows),
-    y: Int32Array.from(rows, (i) => p.data.labels[i]),
+    rows: which === SPLIT_TRAIN ? p.stores.train : p.stores.val,
+    y: Int32Array.from(rows, (i) => p.src.labels[i]),
     w: Float32Array.from(rows, (i) => weights[i]),
-    frozen: needsFrozen ? frozenMask(p.data.features, p.data.schema, rows) : undefined,
   };
 }
 
-function jetWeights(data: JetDataset, split: Uint8Array, config: TrainConfig): Float32Array {
-  if (config.reweight) return ptEtaWeights(data, rowsOf(split, SPLIT_TRAIN));
-  return data.weights ?? new Float32Array(data.n).fill(1);
+function jetWeights(p: Prepared): Float32Array {
+  const { src, split, stores } = p;
+  if (p.config.train.reweight) {
+    return ptEtaWeightsFromCells(ptEtaBinning(src.schema), stores.cells!, src.labels, src.schema.classes.length, rowsOf(split, SPLIT_TRAIN), src.weights);
+  }
+  return src.weights ?? new Float32Array(src.n).fill(1);
+}
+
+function prepareStores(src: JetSource, split: Uint8Array, train: TrainConfig, opts: StreamOptions): Promise<SplitStores> {
+  return splitStores(src, split, { scratchDir: opts.scratchDir, binning: train.reweight ? ptEtaBinning(src.schema) : undefined });
 }
 
 export async function startTraining(opts: StartOptions): Promise<TrainResult> {
@@ -102,10 +139,24 @@ export async function startTraining(opts: StartOptions): Promise<TrainResult> {
   }
   const train: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...opts.config, loss: { ...DEFAULT_TRAIN_CONFIG.loss, ...opts.config?.loss } };
   validateTrainConfig(train);
-  const { data } = opts;
+  const data = isJetSource(opts.data) ? opts.data : memorySource(opts.data);
   if (data.n < 10) throw new Error(`Training needs at least 10 jets; the data has ${data.n}.`);
   const split = makeSplit(data.n, { seed: train.seed, fractions: train.splitFractions });
-  const standardizer = fitStandardizer(data.features, data.schema, rowsOf(split, SPLIT_TRAIN));
+  const stores = await prepareStores(data, split, train, opts);
+  try {
+    const standardizer = fitOnRows(data, stores.train);
+    return await startRun(ws, opts, train, { data, split, standardizer, stores });
+  } finally {
+    stores.dispose();
+  }
+}
+
+async function startRun(
+  ws: Workspace,
+  opts: StartOptions,
+  train: TrainConfig,
+  { data, split, standardizer, stores }: { data: JetSource; split: Uint8Array; standardizer: Standardizer; stores: SplitStores },
+): Promise<TrainResult> {
   const config: RunConfig = {
     tagscape_version: TAGSCAPE_VERSION,
     name: opts.name,
@@ -114,7 +165,7 @@ export async function startTraining(opts: StartOptions): Promise<TrainResult> {
     schema: data.schema.name,
     features: data.schema.features.map((f) => f.name),
     classes: data.schema.classes,
-    data: { spec: data.source.spec, hash: data.source.hash, kind: data.source.kind, jets: data.n },
+    data: { spec: data.source.spec, hash: data.source.hash, kind: data.source.kind, jets: data.n, ...(data.source.mapping ? { mapping: data.source.mapping } : {}) },
     train,
     model: { inputs: data.schema.features.length, outputs: data.schema.classes.length, hidden: train.hidden, dropout: train.dropout },
   };
@@ -124,7 +175,7 @@ export async function startTraining(opts: StartOptions): Promise<TrainResult> {
   ws.writeJson(opts.name, 'history.json', []);
   // config.json last: its presence is what makes the folder a run.
   ws.writeJson(opts.name, 'config.json', config);
-  return runLoop({ ws, config, data, split, standardizer }, null, opts.callbacks ?? {});
+  return runLoop({ ws, config, src: data, split, standardizer, stores }, null, opts.callbacks ?? {});
 }
 
 export async function resumeTraining(opts: ResumeOptions): Promise<TrainResult> {
@@ -134,28 +185,39 @@ export async function resumeTraining(opts: ResumeOptions): Promise<TrainResult> 
   const status = ws.status(opts.name);
   if (status.status === 'running') throw new Error(`Run "${opts.name}" is still being trained by process ${status.pid}; wait for it or stop it first.`);
   const epochs = opts.epochs ?? config.train.epochs;
-  const data = opts.data ?? (await loadData(config.data.spec, { seed: config.train.seed }));
-  if (data.source.hash !== config.data.hash) {
-    throw new Error(`The data given to resume "${opts.name}" differ from the data it was trained on (${config.data.spec}); resume with the same file.`);
-  }
   const done = ws.checkpoints(opts.name);
   const last = done.length ? done[done.length - 1] : 0;
   if (epochs < last) throw new Error(`Run "${opts.name}" already has ${last} epochs; --epochs ${epochs} would go backwards.`);
-  config.train = { ...config.train, epochs };
-  ws.writeJson(opts.name, 'config.json', config);
-  const split = readBundle(ws.file(opts.name, 'split.bin')).arrays.split.data as Uint8Array;
-  const { standardizer } = ws.readJson<{ standardizer: Standardizer }>(opts.name, 'preprocess.json');
-  ws.writeStatus(opts.name, { status: 'running', pid: process.pid, epochs_target: epochs });
-  return runLoop({ ws, config, data, split, standardizer }, last, opts.callbacks ?? {});
+  const opened = opts.data ? null : await openJets(config.data.spec, { ...opts.open, seed: config.train.seed, map: config.data.mapping });
+  const data = opened ?? (isJetSource(opts.data!) ? opts.data : memorySource(opts.data!));
+  try {
+    if (data.source.hash !== config.data.hash) {
+      throw new Error(`The data given to resume "${opts.name}" differ from the data it was trained on (${config.data.spec}); resume with the same file.`);
+    }
+    const split = readBundle(ws.file(opts.name, 'split.bin')).arrays.split.data as Uint8Array;
+    const { standardizer } = ws.readJson<{ standardizer: Standardizer }>(opts.name, 'preprocess.json');
+    const stores = await prepareStores(data, split, config.train, opts);
+    try {
+      config.train = { ...config.train, epochs };
+      ws.writeJson(opts.name, 'config.json', config);
+      ws.writeStatus(opts.name, { status: 'running', pid: process.pid, epochs_target: epochs });
+      return await runLoop({ ws, config, src: data, split, standardizer, stores }, last, opts.callbacks ?? {});
+    } finally {
+      stores.dispose();
+    }
+  } finally {
+    await opened?.close();
+  }
 }
 
 async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbacks): Promise<TrainResult> {
   const { ws, config } = p;
   const name = config.name;
   const train = config.train;
-  const weights = jetWeights(p.data, p.split, train);
-  const trainSet = splitArrays(p, SPLIT_TRAIN, weights);
-  const valSet = splitArrays(p, SPLIT_VAL, weights);
+  const weights = jetWeights(p);
+  const trainSet = splitRows(p, SPLIT_TRAIN, weights);
+  const valSet = splitRows(p, SPLIT_VAL, weights);
+  const scaling = { schema: p.src.schema, standardizer: p.standardizer };
   const model = new Mlp(config.model, train.seed);
   const adam = new Adam(model.variables);
   let state: LoopState = freshLoopState(train.seed);
@@ -179,7 +241,7 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
       name, resumedFrom: resumeEpoch ?? 0, epochs: train.epochs, trainJets: trainSet.y.length, valJets: valSet.y.length,
       testJets: rowsOf(p.split, SPLIT_TEST).length, backend: activeBackend(),
     });
-    const outcome = await trainLoop(model, adam, p.data.schema, trainSet, valSet, train, state, {
+    const outcome = await trainLoop(model, adam, scaling, trainSet, valSet, train, state, {
       onBatchEnd: cb.onBatchEnd,
       signal: cb.signal,
       onEpoch: (rec, st, improved) => {
@@ -212,9 +274,10 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
     const testRows = rowsOf(p.split, SPLIT_TEST);
     let test: EvaluationReport | null = null;
     if (testRows.length > 0) {
-      const x = applyStandardizer(p.data.features, p.data.schema, p.standardizer, testRows);
-      const labels = Int32Array.from(testRows, (i) => p.data.labels[i]);
-      test = evaluatePredictions(p.data.schema, predictArray(model, x), labels, p.data.weights ? Float32Array.from(testRows, (i) => p.data.weights![i]) : undefined);
+      const { src } = p;
+      const probs = await predictSourceRows(model, p.standardizer, src, testRows);
+      const labels = Int32Array.from(testRows, (i) => src.labels[i]);
+      test = evaluatePredictions(src.schema, probs, labels, src.weights ? Float32Array.from(testRows, (i) => src.weights![i]) : undefined);
       ws.writeJson(name, 'metrics.json', { split: 'test', best_epoch: state.bestEpoch, ...test });
     }
     const stoppedEarly = outcome === 'early-stopped';

@@ -1,0 +1,99 @@
+/**
+ * A jet source: jets whose labels and weights sit in memory (a few bytes per jet) while the features
+ * (F floats per jet) are read on demand, a block of rows at a time. Training and evaluation read every
+ * source the same way, so a file streamed from disk gives the same numbers as the file loaded whole.
+ */
+import type { FeatureSchema } from '../schema/index.ts';
+import type { DataSource, JetDataset } from './dataset.ts';
+
+export interface JetSource {
+  schema: FeatureSchema;
+  n: number;
+  /** Class index per jet. */
+  labels: Int32Array;
+  weights?: Float32Array;
+  source: DataSource;
+  /** True when every feature is already in memory (readRows then costs no I/O). */
+  inMemory: boolean;
+  /** Row ranges [start, end) in reading order that cover 0..n; each is one cheap read. */
+  blocks(): Array<[number, number]>;
+  /** Features of jets [start, end) in physical units, row-major, checked at the boundary like a full load. */
+  readRows(start: number, end: number): Promise<Float32Array>;
+  /** Release the file; the source cannot be read afterwards. */
+  close(): Promise<void> | void;
+}
+
+/** Jets per block read from a streamed file: 8.8 MB of DeepCSV inputs. */
+export const DEFAULT_BLOCK_ROWS = 32768;
+
+/** Consecutive ranges of at most `rows` rows covering [start, end). */
+export function rowRanges(start: number, end: number, rows: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let s = start; s < end; s += rows) out.push([s, Math.min(end, s + rows)]);
+  return out;
+}
+
+/** A loaded dataset seen as a source: reads are views into its features. */
+export function memorySource(d: JetDataset): JetSource {
+  const F = d.schema.features.length;
+  return {
+    schema: d.schema,
+    n: d.n,
+    labels: d.labels,
+    weights: d.weights,
+    source: d.source,
+    inMemory: true,
+    blocks: () => rowRanges(0, d.n, DEFAULT_BLOCK_ROWS),
+    readRows: async (start, end) => d.features.subarray(start * F, end * F),
+    close: () => {},
+  };
+}
+
+export function isJetSource(d: JetDataset | JetSource): d is JetSource {
+  return typeof (d as JetSource).readRows === 'function';
+}
+
+/** Every block of the source in order: `fn(start, features)` with features (end - start) x F. */
+export async function forEachBlock(src: JetSource, fn: (start: number, features: Float32Array) => void | Promise<void>): Promise<void> {
+  for (const [s, e] of src.blocks()) await fn(s, await src.readRows(s, e));
+}
+
+/**
+ * The features of the given jets (ascending row indices), gathered in one pass over the source into
+ * consecutive batches of `batchRows` jets: `fn(first, features)` receives rows[first .. first + k) as a
+ * k x F array, with k = batchRows except for the last batch. The batches do not depend on how the
+ * source is split into blocks, so the consumer sees the same batches from a file and from memory.
+ * The array is reused for the next batch: copy what must outlive the call.
+ */
+export async function forEachRowBatch(
+  src: JetSource,
+  rows: Uint32Array,
+  batchRows: number,
+  fn: (first: number, features: Float32Array) => void | Promise<void>,
+): Promise<void> {
+  const F = src.schema.features.length;
+  if (rows.length === 0) return;
+  const buffer = new Float32Array(Math.min(batchRows, rows.length) * F);
+  let batch = buffer;
+  let filled = 0;
+  let first = 0;
+  let r = 0;
+  for (const [s, e] of src.blocks()) {
+    if (r >= rows.length) break;
+    if (rows[r] >= e) continue;
+    const block = await src.readRows(s, e);
+    for (; r < rows.length && rows[r] < e; r++) {
+      const i = rows[r];
+      if (i < s || (r > 0 && i <= rows[r - 1])) throw new Error('Row indices must be ascending and inside the source.');
+      batch.set(block.subarray((i - s) * F, (i - s + 1) * F), filled * F);
+      filled++;
+      if (filled * F === batch.length) {
+        await fn(first, batch);
+        first += filled;
+        filled = 0;
+        batch = buffer.subarray(0, Math.min(batchRows, rows.length - first) * F);
+      }
+    }
+  }
+  if (r < rows.length) throw new Error(`Row ${rows[r]} is outside the source's ${src.n} jets.`);
+}
