@@ -2,21 +2,31 @@
  * Electron main: one secure window on the app:// protocol, the shared handler registry on IPC (every
  * payload validated, every sender frame checked), jobs in utility processes, and the security rules of
  * the Electron checklist in one place. The engine is the same one the CLI and the loopback server use.
+ *
+ * Runs only as the bundle electron-vite builds (out/main/index.js): the paths below are those of out/.
  */
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
 import { OPERATIONS, type OperationName } from '../../shared/api/contract.ts';
 import { initBackend } from '../engine/backend.ts';
-import { JobManager, type JobProcess } from '../jobs/job-manager.ts';
-import { createHandlers, dispatch } from '../server/handlers.ts';
+import { JobManager } from '../jobs/job-manager.ts';
+import { createHandlers } from '../server/handlers.ts';
+import { ipcCall } from './ipc.ts';
+import { streamJobs } from './job-stream.ts';
+import { utilityJobProcess } from './utility-job.ts';
 import { APP_CSP, isAllowedExternal, isAppUrl, secureWindowOptions } from './window-options.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER = path.resolve(here, '..', 'renderer');
-const PRELOAD = path.join(here, '..', 'preload', 'index.mjs');
+const PRELOAD = path.join(here, '..', 'preload', 'index.cjs');
+/** The job process entry, bundled beside this file (electron.vite.config.ts). */
+const JOB_ENTRY = path.join(here, 'job-entry.js');
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Standard and secure like https (relative URLs, an origin of its own); CORS-enabled because the page's
+// scripts are ES modules, which Chromium fetches in CORS mode even from their own origin.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 
 function securityRules(contents: WebContents): void {
   contents.on('will-navigate', (e, url) => {
@@ -28,54 +38,48 @@ function securityRules(contents: WebContents): void {
     return { action: 'deny' };
   });
 }
+app.on('web-contents-created', (_e, contents) => securityRules(contents));
 
-/** A utility process presented as a job process: postMessage for send, exit for close. */
-function utilityJob(entry: string): JobProcess {
-  const child = utilityProcess.fork(entry.replace(/\.ts$/, '.mjs'), [], { stdio: 'pipe', serviceName: 'Tagscape job' });
-  return {
-    send: (m) => child.postMessage(m),
-    kill: () => void child.kill(),
-    on: ((event: string, listener: (...a: unknown[]) => void) => {
-      if (event === 'message') child.on('message', (m) => listener(m));
-      else child.on('exit', (code) => listener(code, null));
-    }) as JobProcess['on'],
-    stderr: child.stderr,
-  };
+/** The built renderer files, each with the app's CSP; nothing outside out/renderer is served. */
+async function serveRenderer(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const file = path.resolve(RENDERER, decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html');
+  if (!file.startsWith(RENDERER + path.sep)) return new Response('Not found', { status: 404 });
+  const res = await net.fetch(pathToFileURL(file).toString());
+  const headers = new Headers(res.headers);
+  headers.set('Content-Security-Policy', APP_CSP);
+  headers.set('X-Content-Type-Options', 'nosniff');
+  return new Response(res.body, { status: res.status, headers });
 }
 
-app.whenReady().then(async () => {
+async function start(): Promise<void> {
   await initBackend();
-  const workspace = process.env.TAGSCAPE_WORKSPACE ?? path.join(app.getPath('userData'), 'workspace');
-  // Jobs run in Electron utility processes; the job protocol is the same as under plain Node.
-  const jobs = new JobManager({ workspace, spawn: utilityJob });
+  // The same default workspace as `npm start` without Electron, so runs show up in both.
+  const workspace = process.env.TAGSCAPE_WORKSPACE ?? path.join(os.homedir(), '.tagscape', 'workspace');
+  const jobs = new JobManager({ workspace, spawn: () => utilityJobProcess(utilityProcess.fork, JOB_ENTRY) });
+  app.on('before-quit', () => jobs.shutdown());
   const handlers = createHandlers(workspace, jobs);
 
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }));
-  protocol.handle('app', (request) => {
-    const url = new URL(request.url);
-    const file = path.resolve(RENDERER, decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html');
-    if (!file.startsWith(RENDERER + path.sep)) return new Response('Not found', { status: 404 });
-    return net.fetch(`file://${file}`);
-  });
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle('app', serveRenderer);
+  for (const op of Object.keys(OPERATIONS) as OperationName[]) {
+    ipcMain.handle(`tagscape:${op}`, (event, payload) => ipcCall(handlers, op, payload, event.senderFrame));
+  }
 
   const win = new BrowserWindow(secureWindowOptions(PRELOAD));
-  for (const op of Object.keys(OPERATIONS) as OperationName[]) {
-    ipcMain.handle(`tagscape:${op}`, async (event, payload) => {
-      // Only our own page, in the top frame, may call the engine.
-      if (event.senderFrame?.url && !isAppUrl(event.senderFrame.url)) return { ok: false, error: 'Refused: the request did not come from Tagscape\'s page.' };
-      return dispatch(handlers, op, payload);
-    });
-  }
-  jobs.on('job', (job) => {
-    for (const w of BrowserWindow.getAllWindows()) w.webContents.send('tagscape:job', job);
+  streamJobs(jobs, win.webContents);
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
   });
-  app.on('web-contents-created', (_e, contents) => securityRules(contents));
-  securityRules(win.webContents);
   win.once('ready-to-show', () => win.show());
   await win.loadURL('app://tagscape/index.html');
-  app.on('before-quit', () => jobs.shutdown());
-});
+}
 
-app.on('window-all-closed', () => app.quit());
+// One app per user: a second launch focuses the first window instead of racing it on the workspace.
+if (!app.requestSingleInstanceLock()) app.quit();
+else {
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+}

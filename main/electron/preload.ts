@@ -1,20 +1,22 @@
 /**
  * The only bridge between the page and the app: one function per operation of the shared contract,
  * each sending on its own channel, plus a job-event subscription. Raw ipcRenderer never reaches the page.
+ * Built as one CommonJS file (out/preload/index.cjs): a sandboxed preload can require only 'electron'.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { OPERATIONS, type OperationName } from '../../shared/api/contract.ts';
+import type { JobInfo } from '../../shared/api/contract.ts';
+import { JOB_CHANNEL, OPERATION_NAMES } from '../../shared/api/operation-names.ts';
 
 const api: Record<string, (payload: unknown) => Promise<unknown>> = {};
-for (const op of Object.keys(OPERATIONS) as OperationName[]) {
+for (const op of OPERATION_NAMES) {
   api[op] = (payload: unknown) => ipcRenderer.invoke(`tagscape:${op}`, payload);
 }
 
 contextBridge.exposeInMainWorld('tagscape', {
   ...api,
-  onJob: (listener: (job: unknown) => void) => {
-    const handler = (_e: IpcRendererEvent, job: unknown) => listener(job);
-    ipcRenderer.on('tagscape:job', handler);
-    return () => ipcRenderer.removeListener('tagscape:job', handler);
+  onJob: (listener: (job: JobInfo) => void) => {
+    const handler = (_e: IpcRendererEvent, job: JobInfo) => listener(job);
+    ipcRenderer.on(JOB_CHANNEL, handler);
+    return () => void ipcRenderer.removeListener(JOB_CHANNEL, handler);
   },
 });

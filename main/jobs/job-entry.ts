@@ -18,9 +18,11 @@ export type JobMessage =
 /** Electron's utility processes talk through process.parentPort, forked Node processes through process.send. */
 const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; once(e: 'message', l: (e: { data: unknown }) => void): void } }).parentPort;
 
-function send(m: JobMessage): void {
+/** Resolves once a forked process's message has left it: a disconnect right after a send drops a large one (a robustness result). */
+function send(m: JobMessage): Promise<void> {
   if (parentPort) parentPort.postMessage(m);
-  else process.send?.(m);
+  else if (process.send) return new Promise((resolve) => process.send!(m, undefined, undefined, () => resolve()));
+  return Promise.resolve();
 }
 
 export async function runJob(spec: JobSpec, workspace: string, signal: AbortSignal): Promise<unknown> {
@@ -44,7 +46,7 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
     }
     case 'robustness': {
       const data = await loadData(spec.data);
-      return robustnessScan({ workspace, runs: spec.runs, data, attacks: spec.attacks, eps: spec.eps, onProgress: (d, t, label) => send({ type: 'progress', progress: d / t, message: label }) });
+      return robustnessScan({ workspace, runs: spec.runs, data, attacks: spec.attacks, eps: spec.eps, shifts: spec.shifts, onProgress: (d, t, label) => send({ type: 'progress', progress: d / t, message: label }) });
     }
     case 'landscape': {
       const data = await loadData(spec.data);
@@ -64,17 +66,20 @@ if (process.send || parentPort) {
   process.on('SIGTERM', () => abort.abort());
   onStart((m) => {
     runJob(m.spec, m.workspace, abort.signal)
-      .then((result) => {
-        send({ type: 'result', result: summarise(result) });
+      .then(async (result) => {
+        await send({ type: 'result', result: summarise(result) });
         process.exitCode = abort.signal.aborted ? 130 : 0;
       })
-      .catch((err: unknown) => {
-        send({ type: 'error', error: err instanceof Error ? err.message : String(err) });
+      .catch(async (err: unknown) => {
+        await send({ type: 'error', error: err instanceof Error ? err.message : String(err) });
         process.exitCode = 1;
       })
       .finally(() => {
-        if (!parentPort) process.disconnect?.();
-        else process.exit();
+        if (!parentPort) return process.disconnect?.();
+        // A utility process never ends by itself, and one that exits at once can drop a message still in
+        // flight: exit when the parent acknowledges the last one (utility-job.ts), or after 5 s without.
+        parentPort.once('message', () => process.exit());
+        setTimeout(() => process.exit(), 5000);
       });
   });
 }

@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
+import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
+import type { JobInfo } from '../../shared/api/contract.ts';
+import { ipcCall } from '../../main/electron/ipc.ts';
+import { JOB_CHANNEL } from '../../shared/api/operation-names.ts';
+import { streamJobs, type JobWindow } from '../../main/electron/job-stream.ts';
 import { APP_CSP, isAllowedExternal, isAppUrl, secureWindowOptions } from '../../main/electron/window-options.ts';
-import { ROOT } from '../helpers.ts';
+import { JobManager, type JobProcess } from '../../main/jobs/job-manager.ts';
+import { Rng } from '../../main/engine/rng.ts';
+import { createHandlers } from '../../main/server/handlers.ts';
+import { MAX_PAYLOAD_BYTES, OPERATIONS } from '../../shared/api/contract.ts';
+import { tmpDir } from '../helpers.ts';
 
 describe('Electron window security', () => {
   it('isolates and sandboxes the page with no Node and no webview', () => {
-    const o = secureWindowOptions('/app/preload.mjs');
+    const o = secureWindowOptions('/app/preload/index.cjs');
     assert.equal(o.webPreferences.contextIsolation, true);
     assert.equal(o.webPreferences.sandbox, true);
     assert.equal(o.webPreferences.nodeIntegration, false);
@@ -16,7 +23,7 @@ describe('Electron window security', () => {
     assert.equal(o.webPreferences.webviewTag, false);
     assert.equal(o.webPreferences.webSecurity, true);
     assert.equal(o.webPreferences.allowRunningInsecureContent, false);
-    assert.equal(o.webPreferences.preload, '/app/preload.mjs');
+    assert.equal(o.webPreferences.preload, '/app/preload/index.cjs');
   });
 
   it('allows only the app\'s own origin and a short list of external sites', () => {
@@ -30,10 +37,110 @@ describe('Electron window security', () => {
     assert.doesNotMatch(APP_CSP, /unsafe-eval/);
   });
 
-  it('the preload exposes one function per operation and never raw ipcRenderer', () => {
-    const preload = fs.readFileSync(path.join(ROOT, 'main/electron/preload.ts'), 'utf8');
-    assert.match(preload, /exposeInMainWorld\('tagscape'/);
-    assert.doesNotMatch(preload, /exposeInMainWorld\([^)]*ipcRenderer\b/);
-    assert.match(preload, /for \(const op of Object\.keys\(OPERATIONS\)/);
+  // The built preload itself (what it exposes, CommonJS, no raw ipcRenderer) is checked in test/build.
+});
+
+/** A job process that never ends unless killed: enough to give the manager running jobs. */
+function idleProcess(): JobProcess {
+  const p = new EventEmitter();
+  return { send: () => {}, kill: () => void p.emit('close', null, 'SIGTERM'), on: p.on.bind(p) as JobProcess['on'] };
+}
+
+/** A window's web contents as job events see it: what was sent, and a reload. */
+class FakeContents extends EventEmitter implements JobWindow {
+  sent: Array<[string, JobInfo]> = [];
+  destroyed = false;
+  send(channel: string, job: JobInfo): void {
+    assert.ok(!this.destroyed, 'nothing is sent to a destroyed window');
+    this.sent.push([channel, job]);
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  reload(): void {
+    this.sent = [];
+    this.emit('did-finish-load');
+  }
+}
+
+describe('Electron window job events', () => {
+  it('a reloaded window gets every existing job again, then each change', () => {
+    const jobs = new JobManager({ workspace: tmpDir(), maxConcurrent: 1, spawn: idleProcess });
+    const win = new FakeContents();
+    streamJobs(jobs, win);
+    const running = jobs.start({ kind: 'resume', name: 'a', epochs: 2 });
+    const queued = jobs.start({ kind: 'resume', name: 'b', epochs: 2 });
+    assert.ok(win.sent.length >= 2 && win.sent.every(([c]) => c === JOB_CHANNEL));
+
+    win.reload();
+    assert.deepEqual(win.sent.map(([, j]) => [j.id, j.status]), [[running.id, 'running'], [queued.id, 'queued']]);
+    jobs.cancel(queued.id);
+    assert.deepEqual(win.sent.at(-1)![1].status, 'cancelled');
+    jobs.shutdown();
+  });
+
+  it('a closed window is no longer sent anything', () => {
+    const jobs = new JobManager({ workspace: tmpDir(), maxConcurrent: 1, spawn: idleProcess });
+    const win = new FakeContents();
+    streamJobs(jobs, win);
+    win.destroyed = true;
+    win.emit('destroyed');
+    jobs.start({ kind: 'resume', name: 'a', epochs: 2 });
+    assert.equal(jobs.listenerCount('job'), 0);
+    jobs.shutdown();
+  });
+});
+
+/** What a page could put in an IPC payload: anything structured clone carries, JSON or not. */
+function randomClone(rng: Rng, depth = 0): unknown {
+  switch (rng.int(depth > 2 ? 8 : 11)) {
+    case 0: return null;
+    case 1: return undefined;
+    case 2: return rng.uniform() * 1e6 - 5e5;
+    case 3: return [NaN, Infinity, -0, 2 ** 53][rng.int(4)];
+    case 4: return 'y'.repeat(rng.int(40)) + String.fromCharCode(rng.int(0xffff));
+    case 5: return ['../../etc/passwd', 'synthetic:-1', 'job-1', 'nominal', '', 'resume'][rng.int(6)];
+    case 6: return [new Date(0), new Uint8Array(rng.int(64)), 10n ** 30n, /x/g][rng.int(4)];
+    case 7: return rng.bernoulli(0.5);
+    case 8: return Array.from({ length: rng.int(4) }, () => randomClone(rng, depth + 1));
+    case 9: return new Map([[randomClone(rng, depth + 1), randomClone(rng, depth + 1)]]);
+    default: {
+      const keys = ['kind', 'job', 'run', 'runs', 'data', 'epochs', 'name', 'offset', 'limit', 'plot', '__proto__', 'constructor'];
+      return Object.fromEntries(Array.from({ length: rng.int(5) }, () => [keys[rng.int(keys.length)], randomClone(rng, depth + 1)]));
+    }
+  }
+}
+
+describe('Electron IPC calls', () => {
+  const jobs = new JobManager({ workspace: tmpDir(), maxConcurrent: 1, spawn: idleProcess });
+  const handlers = createHandlers(tmpDir(), jobs);
+  const page = { url: 'app://tagscape/index.html', parent: null };
+
+  it('answers only Tagscape\'s own page in its top frame', async () => {
+    assert.deepEqual(await ipcCall(handlers, 'listRuns', {}, page), { ok: true, result: { runs: [] } });
+    for (const frame of [null, { url: 'https://example.com/', parent: null }, { url: 'app://tagscape/index.html', parent: page }, { url: 'file:///etc/passwd', parent: null }]) {
+      const reply = await ipcCall(handlers, 'listRuns', {}, frame);
+      assert.equal(reply.ok, false);
+      assert.match((reply as { error: string }).error, /^Refused/);
+    }
+  });
+
+  it('refuses oversized and uncloneable payloads with one sentence', async () => {
+    const big = await ipcCall(handlers, 'dataSummary', { data: 'x'.repeat(MAX_PAYLOAD_BYTES + 1) }, page);
+    assert.deepEqual(big, { ok: false, error: `The request is larger than ${MAX_PAYLOAD_BYTES} bytes.` });
+    const fn = await ipcCall(handlers, 'listRuns', { f: () => 1 }, page);
+    assert.equal(fn.ok, false);
+  });
+
+  it('answers a few hundred random payloads without throwing, each refusal one sentence; starts no job and keeps working', async () => {
+    const rng = new Rng(5);
+    const ops = [...Object.keys(OPERATIONS), 'nope', '__proto__', 'constructor'];
+    for (let i = 0; i < 400; i++) {
+      const op = ops[rng.int(ops.length)];
+      const reply = await ipcCall(handlers, op, randomClone(rng), page);
+      if (!reply.ok) assert.ok(typeof reply.error === 'string' && reply.error.length > 0 && !reply.error.includes('\n'), `${op}: ${reply.error}`);
+    }
+    assert.deepEqual(jobs.list(), [], 'no random payload started a job');
+    assert.deepEqual(await ipcCall(handlers, 'listRuns', {}, page), { ok: true, result: { runs: [] } });
   });
 });

@@ -1,0 +1,30 @@
+/**
+ * One IPC call from the window to the engine: only from Tagscape's own page in its top frame, no larger
+ * than the loopback server accepts, then validated against the shared contract by the same dispatch
+ * the server uses. Electron-free, so the checks are unit-tested under plain Node.
+ */
+import v8 from 'node:v8';
+import { MAX_PAYLOAD_BYTES, type Reply } from '../../shared/api/contract.ts';
+import { dispatch, type Handlers } from '../server/handlers.ts';
+import { isAppUrl } from './window-options.ts';
+
+/** What the check needs of Electron's event.senderFrame (a WebFrameMain, or null once it is gone). */
+export interface SenderFrame {
+  url: string;
+  parent: unknown;
+}
+
+export async function ipcCall(handlers: Handlers, op: string, payload: unknown, frame: SenderFrame | null): Promise<Reply<unknown>> {
+  if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
+    return { ok: false, error: 'Refused: the request did not come from Tagscape\'s own page.' };
+  }
+  // IPC carries structured clones, not JSON: measure the clone itself.
+  let size: number;
+  try {
+    size = v8.serialize(payload).length;
+  } catch {
+    return { ok: false, error: `Invalid ${op} request: it holds values that cannot be sent.` };
+  }
+  if (size > MAX_PAYLOAD_BYTES) return { ok: false, error: `The request is larger than ${MAX_PAYLOAD_BYTES} bytes.` };
+  return dispatch(handlers, op, payload);
+}
