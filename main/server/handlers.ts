@@ -6,17 +6,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OPERATIONS, describeIssues, type OperationName, type Reply, type Request, type Response } from '../../shared/api/contract.ts';
+import { toWire } from '../../shared/charts/wire.ts';
 import { activeBackend } from '../engine/backend.ts';
 import type { JetDataset } from '../engine/data/dataset.ts';
 import { loadData } from '../engine/data/load.ts';
 import { dataPage, summariseData } from '../engine/data/summary.ts';
-import { evaluateRun } from '../engine/evaluate/evaluate-run.ts';
+import { evaluateLoadedRun, evaluateRun } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
+import { exportChart, exportChartsPdf, type ExportedFile } from '../engine/export/window-export.ts';
+import { inspectJet } from '../engine/inspect/inspect-jet.ts';
 import { aucTable } from '../engine/metrics/evaluate.ts';
+import { evaluateAttacked } from '../engine/robustness/attacked-evaluation.ts';
+import { loadRun } from '../engine/store/run-model.ts';
 import { summariseRun } from '../engine/store/run-summary.ts';
 import { Workspace } from '../engine/store/workspace.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import type { JobManager } from '../jobs/job-manager.ts';
+
+const asReply = (f: ExportedFile) => ({ filename: f.filename, mime: f.mime, base64: f.bytes.toString('base64') });
 
 type Handler<K extends OperationName> = (req: Request<K>) => Promise<Response<K>> | Response<K>;
 export type Handlers = { [K in OperationName]: Handler<K> };
@@ -48,16 +55,33 @@ export function createHandlers(workspace: string, jobs: JobManager): Handlers {
       fs.rmSync(path.join(workspace, 'runs', run), { recursive: true, force: true });
       return { deleted: run };
     },
-    evaluate: async ({ run, data }) => {
-      const ev = evaluateRun(workspace, run, await dataset(data));
-      return { split: ev.split, jets: ev.report.jets, auc: aucTable(ev.report), report: ev.report };
+    setRunTags: ({ run, tags }) => ({ run, tags: ws.setTags(run, tags) }),
+    evaluate: async ({ run, data, attack }) => {
+      const jets = await dataset(data);
+      if (!attack) {
+        const ev = evaluateRun(workspace, run, jets);
+        return { split: ev.split, jets: ev.report.jets, auc: aucTable(ev.report), report: ev.report };
+      }
+      const loaded = loadRun(workspace, run);
+      try {
+        const ev = evaluateLoadedRun(loaded, jets);
+        const attacked = await evaluateAttacked(workspace, loaded, jets, ev, attack);
+        return { split: ev.split, jets: ev.report.jets, auc: aucTable(ev.report), attacked_auc: aucTable(attacked), report: ev.report };
+      } finally {
+        loaded.model.dispose();
+      }
     },
-    figure: async ({ plot, runs, data, discriminant, style }) => {
-      const fig = await buildFigure({ plot, workspace, runs, data: data ? await dataset(data) : undefined, discriminant, label: { preset: style ?? 'cms' } });
-      return { title: fig.title, option: fig.option };
+    figure: async ({ plot, runs, data, discriminant, style, attack, view }) => {
+      const fig = await buildFigure({ plot, workspace, runs, data: data ? await dataset(data) : undefined, discriminant, attack, view, label: { preset: style ?? 'cms' } });
+      // Wire form: the tick formatter (and any other declared function) survives JSON; EChart.vue revives it.
+      return { title: fig.title, option: toWire(fig.option) };
     },
+    exportChart: async (req) => asReply(await exportChart(req)),
+    exportCharts: async ({ charts, title }) => asReply(await exportChartsPdf(charts, title)),
     dataSummary: async ({ data, feature, bins }) => summariseData(await dataset(data), feature, bins),
     dataPage: async ({ data, offset, limit }) => dataPage(await dataset(data), offset, limit),
+    inspectJet: async ({ run, data, attack, eps, select, jet, sample, candidates }) =>
+      inspectJet(run, { workspace, data: await dataset(data), attack: { kind: attack, eps }, select, jet, sample, candidates }),
     startJob: ({ job }) => ({ job: jobs.start(job) }),
     cancelJob: ({ job }) => ({ job: jobs.cancel(job) }),
     listJobs: () => ({ jobs: jobs.list() }),

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_PAYLOAD_BYTES } from '../../shared/api/contract.ts';
+import { EXPORT_OPERATIONS, MAX_EXPORT_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES } from '../../shared/api/contract.ts';
 import { JobManager } from '../jobs/job-manager.ts';
 import { createHandlers, dispatch } from './handlers.ts';
 
@@ -83,13 +83,14 @@ export async function serve(options: ServeOptions): Promise<Server> {
       const chunks: Buffer[] = [];
       let size = 0;
       let tooBig = false;
+      const limit = EXPORT_OPERATIONS.includes(url.pathname.slice(5)) ? MAX_EXPORT_PAYLOAD_BYTES : MAX_PAYLOAD_BYTES;
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_PAYLOAD_BYTES) tooBig = true;
+        if (size > limit) tooBig = true;
         else chunks.push(c);
       });
       req.on('end', () => {
-        if (tooBig) return send(res, 413, { ok: false, error: `The request is larger than ${MAX_PAYLOAD_BYTES} bytes.` });
+        if (tooBig) return send(res, 413, { ok: false, error: `The request is larger than ${limit} bytes.` });
         let payload: unknown;
         try {
           payload = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};

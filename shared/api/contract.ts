@@ -5,6 +5,7 @@
  * typed from them.
  */
 import { z } from 'zod';
+import type { OPERATION_NAMES } from './operation-names.ts';
 
 const RunName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is letters, digits, . _ - (up to 100 characters)');
 /** A data file path (inside what the user opened) or synthetic:N. */
@@ -13,6 +14,8 @@ const Epochs = z.number().int().min(1).max(10000);
 const Eps = z.number().min(0).max(100);
 const AttackKind = z.enum(['fgsm', 'ngm', 'pgd', 'noise', 'shift']);
 const Discriminant = z.enum(['BvL', 'BvC', 'CvB', 'CvL']);
+/** A white-box attack on each run's own evaluation jets (Evaluate's overlay). */
+const AttackOverlay = z.object({ kind: AttackKind, eps: z.number().gt(0).max(100) }).strict();
 
 export const JobId = z.string().regex(/^job-[0-9]+$/);
 
@@ -38,6 +41,8 @@ const RobustnessJob = z.object({
   data: DataSpec,
   attacks: z.array(AttackKind).min(1).max(5),
   eps: z.array(Eps).min(1).max(50),
+  /** Also report how this attack moved every input of every run (histograms, KL, JS, mean |Δ| in σ). */
+  shifts: z.object({ attack: AttackKind, eps: z.number().gt(0).max(100), bins: z.number().int().min(5).max(200).optional() }).strict().optional(),
 }).strict();
 
 const LandscapeJob = z.object({
@@ -49,6 +54,12 @@ const LandscapeJob = z.object({
   directions: z.array(z.string().min(1).max(200)).min(1).max(2),
   span: z.number().positive().max(1000).optional(),
   grid: z.number().int().min(1).max(201).optional(),
+  className: z.string().min(1).max(40).optional(),
+  normalisation: z.enum(['linf', 'l2', 'sigma']).optional(),
+  /** The FGSM step located on a per-jet map and the curvature eps-box, in sigma (default: the span). */
+  fgsmEps: Eps.optional(),
+  curvature: z.boolean().optional(),
+  moveFrozen: z.boolean().optional(),
 }).strict();
 
 export const JobSpec = z.discriminatedUnion('kind', [TrainJob, ResumeJob, RobustnessJob, LandscapeJob]);
@@ -77,18 +88,93 @@ export const RunSummary = z.object({
   backend: z.string(),
   data: z.string(),
   test_auc: z.record(z.string(), z.number().nullable()).nullable(),
+  tags: z.array(z.string()),
+  /** The adversarial training settings, null for a nominal run. */
+  adversarial: z.object({ attack: z.string(), eps: z.number(), fraction: z.number() }).nullable(),
+  grad_penalty: z.number(),
 });
+
+/** A run's label, e.g. "baseline" or "eps=0.01": letters, digits, spaces and . _ : + = - */
+const Tag = z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N}][\p{L}\p{N} ._:+=-]*$/u, 'a tag is letters, digits, spaces and . _ : + = - (up to 40 characters)');
+
+/** A class or discriminant name (b, udsg, BvL, ...; 'true' = the jet's true class); the engine checks it against the schema. */
+const ScoreName = z.string().regex(/^[A-Za-z]{1,20}$/, 'a class or discriminant name is 1 to 20 letters');
+/** How Inspect picks its jet (main/engine/inspect/select.ts). */
+const InspectSelect = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('index') }).strict(),
+  z.object({ mode: z.literal('score'), score: ScoreName, order: z.enum(['highest', 'lowest']), className: ScoreName.optional() }).strict(),
+  z.object({ mode: z.literal('changed'), metric: ScoreName, className: ScoreName.optional() }).strict(),
+]);
+const InspectJetRequest = z.object({
+  run: RunName,
+  data: DataSpec,
+  attack: z.enum(['fgsm', 'ngm', 'pgd', 'noise']),
+  eps: Eps,
+  select: InspectSelect,
+  /** A row of the data file (as Landscape's jet); in the other modes it overrides the first candidate. */
+  jet: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  sample: z.number().int().min(1).max(200000).optional(),
+  candidates: z.number().int().min(1).max(100).optional(),
+}).strict().refine((r) => r.select.mode !== 'index' || r.jet !== undefined, { message: 'selecting by index needs a jet, a row of the data file', path: ['jet'] });
+const InspectJetResponse = z.object({
+  run: z.string(),
+  data: z.string(),
+  split: z.enum(['test', 'all']),
+  pool: z.number(),
+  in_pool: z.boolean(),
+  attack: z.object({ kind: AttackKind, eps: z.number(), key: z.string(), mode: z.literal('inference'), cached: z.boolean() }),
+  jet: z.number(),
+  label: z.string(),
+  classes: z.array(z.string()),
+  probs: z.object({ nominal: z.array(z.number()), attacked: z.array(z.number()) }),
+  discriminants: z.array(z.object({ name: z.string(), nominal: z.number(), attacked: z.number() })),
+  features: z.array(z.object({
+    name: z.string(), unit: z.string(), group: z.string(), nominal: z.number(), attacked: z.number(), sigma: z.number(), delta_sigma: z.number(),
+    frozen: z.boolean(), frozen_reason: z.enum(['integer', 'default']).nullable(),
+  })),
+  tracks: z.object({
+    tracks: z.number(),
+    rows: z.array(z.object({ feature: z.string(), names: z.array(z.string()), nominal: z.array(z.number().nullable()), attacked: z.array(z.number().nullable()), delta_sigma: z.array(z.number().nullable()), frozen: z.array(z.boolean()) })),
+  }),
+  candidates: z.object({
+    mode: z.enum(['index', 'score', 'changed']),
+    metric: z.string(),
+    description: z.string(),
+    candidates: z.array(z.object({ jet: z.number(), label: z.string(), value: z.number(), nominal: z.number(), attacked: z.number() })),
+  }),
+});
+
+/** A chart from the window, exported by the shared figure code: its option in wire form (shared/charts/wire.ts: JSON, functions as {$fn, args}). */
+const ChartOption = z.record(z.string(), z.unknown());
+const FigurePoints = z.number().int().min(100).max(4000);
+const ChartPage = z.object({ option: ChartOption, width: FigurePoints.optional(), height: FigurePoints.optional(), title: z.string().max(200).optional() }).strict();
+const ExportedFile = z.object({ filename: z.string(), mime: z.string(), base64: z.string() });
 
 /** Every operation: name -> request and response schema. */
 export const OPERATIONS = {
   listRuns: { request: z.object({}).strict(), response: z.object({ runs: z.array(RunSummary) }) },
   getRun: { request: z.object({ run: RunName }).strict(), response: z.object({ config: z.unknown(), status: z.unknown(), history: z.array(z.unknown()), metrics: z.unknown().nullable() }) },
   deleteRun: { request: z.object({ run: RunName }).strict(), response: z.object({ deleted: z.string() }) },
-  evaluate: { request: z.object({ run: RunName, data: DataSpec }).strict(), response: z.object({ split: z.string(), jets: z.number(), auc: z.record(z.string(), z.number().nullable()), report: z.unknown() }) },
+  setRunTags: { request: z.object({ run: RunName, tags: z.array(Tag).max(16) }).strict(), response: z.object({ run: z.string(), tags: z.array(z.string()) }) },
+  evaluate: {
+    request: z.object({ run: RunName, data: DataSpec, attack: AttackOverlay.optional() }).strict(),
+    /** attacked_auc: the same jets after the attack, when one was asked for. */
+    response: z.object({ split: z.string(), jets: z.number(), auc: z.record(z.string(), z.number().nullable()), attacked_auc: z.record(z.string(), z.number().nullable()).optional(), report: z.unknown() }),
+  },
   figure: {
-    request: z.object({ plot: z.enum(['roc', 'history']), runs: z.array(RunName).min(1).max(8), data: DataSpec.optional(), discriminant: Discriminant.optional(), style: z.enum(['cms', 'atlas', 'plain']).optional() }).strict(),
+    request: z.object({
+      plot: z.enum(['roc', 'history']), runs: z.array(RunName).min(1).max(8), data: DataSpec.optional(), discriminant: Discriminant.optional(), style: z.enum(['cms', 'atlas', 'plain']).optional(),
+      /** roc: also each run on its own white-box attacked inputs, dashed in the run's colour. */
+      attack: AttackOverlay.optional(),
+      /** roc: y as mistag rate or as rejection 1/mistag. @default by style (rejection for atlas) */
+      view: z.enum(['mistag', 'rejection']).optional(),
+    }).strict(),
     response: z.object({ title: z.string(), option: z.record(z.string(), z.unknown()) }),
   },
+  /** One chart as PDF, SVG or PNG (dpi default 300); width/height in points, default 600 x 450. */
+  exportChart: { request: ChartPage.extend({ format: z.enum(['png', 'svg', 'pdf']), dpi: z.number().int().min(36).max(1200).optional() }).strict(), response: ExportedFile },
+  /** Several charts as the pages of one PDF. */
+  exportCharts: { request: z.object({ charts: z.array(ChartPage).min(1).max(64), title: z.string().max(200).optional() }).strict(), response: ExportedFile },
   dataSummary: {
     request: z.object({ data: DataSpec, feature: z.string().min(1).max(200).optional(), bins: z.number().int().min(2).max(200).optional() }).strict(),
     response: z.object({ jets: z.number(), schema: z.string(), classes: z.record(z.string(), z.number()), features: z.array(z.unknown()), histogram: z.unknown(), correlation: z.unknown() }),
@@ -97,6 +183,7 @@ export const OPERATIONS = {
     request: z.object({ data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
     response: z.object({ total: z.number(), rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()) })) }),
   },
+  inspectJet: { request: InspectJetRequest, response: InspectJetResponse },
   startJob: { request: z.object({ job: JobSpec }).strict(), response: z.object({ job: JobInfo }) },
   cancelJob: { request: z.object({ job: JobId }).strict(), response: z.object({ job: JobInfo }) },
   listJobs: { request: z.object({}).strict(), response: z.object({ jobs: z.array(JobInfo) }) },
@@ -104,6 +191,10 @@ export const OPERATIONS = {
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
+// The preload's schema-free list of names must match: a missing or extra name fails the type-check here.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: SameNames<OperationName, (typeof OPERATION_NAMES)[number]> = true;
+void namesMatch;
 export type Request<K extends OperationName> = z.infer<(typeof OPERATIONS)[K]['request']>;
 export type Response<K extends OperationName> = z.infer<(typeof OPERATIONS)[K]['response']>;
 
@@ -115,6 +206,9 @@ export type JobEvent = z.infer<typeof JobEvent>;
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: string };
 
 export const MAX_PAYLOAD_BYTES = 1 << 20;
+/** Exports carry a chart's whole option (a 201 x 201 loss map is a few MB of JSON). */
+export const MAX_EXPORT_PAYLOAD_BYTES = 16 << 20;
+export const EXPORT_OPERATIONS: readonly string[] = ['exportChart', 'exportCharts'];
 
 /** One readable sentence from a validation failure. */
 export function describeIssues(error: z.ZodError, op: string): string {

@@ -1,7 +1,9 @@
 /**
- * Loss-surface heatmap with contour lines (marching squares on the grid), the same data drawn on screen
- * and in the exported figure. Optionally a marker, e.g. where this jet's FGSM step lands.
+ * Loss-surface heatmap with labelled contour lines (marching squares, contours.ts), the same data drawn on
+ * screen and in the exported figure. Optionally an arrow from the origin, e.g. this jet's FGSM step.
  */
+import { contourLevels, contourLines } from './contours.ts';
+import { declarative } from './declarative.ts';
 import { DEFAULT_SIZE, FONT, GRID, axisTitles, baseOption, titleGraphics, xAxes, yAxes, type FigureLabel, type FigureSize } from './style.ts';
 
 export interface HeatmapInput {
@@ -11,55 +13,65 @@ export interface HeatmapInput {
   z: number[][];
   zTitle: string;
   label: FigureLabel;
+  /** About this many contour levels, at round values. @default 8 */
   contours?: number;
-  marker?: { x: number; y: number; label: string };
+  /** An arrow from (0, 0) to (x, y), shortened to the map's edge when the point lies outside. */
+  arrow?: { x: number; y: number; label: string };
   size?: FigureSize;
   /** Diverging colours centred on 0 (difference maps). */
   diverging?: boolean;
+  /** Colour scale [min, max], e.g. shared by maps shown side by side. @default the range of z */
+  range?: [number, number];
 }
 
-type Segment = [[number, number], [number, number]];
+export { contourSegments } from './contours.ts';
 
-/** Contour segments of z at `level` by marching squares, in data coordinates. */
-export function contourSegments(xv: number[], yv: number[], z: number[][], level: number): Segment[] {
-  const segs: Segment[] = [];
-  const lerp = (a: number, b: number, za: number, zb: number) => a + ((level - za) / (zb - za)) * (b - a);
-  for (let i = 0; i + 1 < xv.length; i++) {
-    for (let j = 0; j + 1 < yv.length; j++) {
-      const c = [z[i][j], z[i + 1][j], z[i + 1][j + 1], z[i][j + 1]];
-      const p: Array<[number, number]> = [];
-      const corners: Array<[number, number]> = [[xv[i], yv[j]], [xv[i + 1], yv[j]], [xv[i + 1], yv[j + 1]], [xv[i], yv[j + 1]]];
-      for (let e = 0; e < 4; e++) {
-        const a = c[e];
-        const b = c[(e + 1) % 4];
-        if ((a < level) !== (b < level)) {
-          const [xa, ya] = corners[e];
-          const [xb, yb] = corners[(e + 1) % 4];
-          p.push(xa === xb ? [xa, lerp(ya, yb, a, b)] : [lerp(xa, xb, a, b), ya]);
-        }
-      }
-      if (p.length === 2) segs.push([p[0], p[1]]);
-      else if (p.length === 4) segs.push([p[0], p[1]], [p[2], p[3]]);
+/** Draws one grid cell (half-widths dx, dy) as a rectangle; declarative, so the option can be exported from the window. */
+export function heatmapCellRenderer(dx: number, dy: number) {
+  const render = (_: unknown, api: { value(i: number): number; coord(p: number[]): number[]; visual(k: string): string }) => {
+    const a = api.coord([api.value(0) - dx, api.value(1) + dy]);
+    const b = api.coord([api.value(0) + dx, api.value(1) - dy]);
+    return { type: 'rect', shape: { x: a[0], y: a[1], width: b[0] - a[0] + 0.5, height: b[1] - a[1] + 0.5 }, style: { fill: api.visual('color') } };
+  };
+  return declarative(render, 'heatmapCell', { dx, dy });
+}
+
+export const SEQUENTIAL = ['#0d0887', '#5c01a6', '#9c179e', '#cc4778', '#ed7953', '#fdb42f', '#f0f921']; // plasma
+export const DIVERGING = ['#3b4cc0', '#8db0fe', '#dddddd', '#f49a7b', '#b40426'];
+const INK = '#1c1c28';
+
+/** The colour scale of a map: `range` or z's own range, made symmetric around 0 for diverging colours. */
+export function colourRange(z: number[][], diverging?: boolean, range?: [number, number]): [number, number] {
+  let lo = range?.[0] ?? Infinity;
+  let hi = range?.[1] ?? -Infinity;
+  if (!range) {
+    for (const row of z) for (const v of row) if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
     }
   }
-  return segs;
+  if (diverging) {
+    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    return [-m, m];
+  }
+  return [lo, hi === lo ? lo + 1e-12 : hi];
 }
 
-const SEQUENTIAL = ['#0d0887', '#5c01a6', '#9c179e', '#cc4778', '#ed7953', '#fdb42f', '#f0f921']; // plasma
-const DIVERGING = ['#3b4cc0', '#8db0fe', '#dddddd', '#f49a7b', '#b40426'];
+/** The arrow's end, pulled back along the ray from the origin until it lies inside the box. */
+export function clipToBox(x: number, y: number, box: { x0: number; x1: number; y0: number; y1: number }): [number, number] {
+  let t = 1;
+  if (x > box.x1) t = Math.min(t, box.x1 / x);
+  if (x < box.x0) t = Math.min(t, box.x0 / x);
+  if (y > box.y1) t = Math.min(t, box.y1 / y);
+  if (y < box.y0) t = Math.min(t, box.y0 / y);
+  return [x * t, y * t];
+}
 
 export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   const size = input.size ?? DEFAULT_SIZE;
   const panel = { ...GRID, right: 96 };
-  const flat = input.z.flat().filter(Number.isFinite);
-  let lo = Math.min(...flat);
-  let hi = Math.max(...flat);
-  if (input.diverging) {
-    const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
-    lo = -m;
-    hi = m;
-  }
-  if (hi === lo) hi = lo + 1e-12;
+  const [lo, hi] = colourRange(input.z, input.diverging, input.range);
+  const { lines = [], ...head } = input.label;
   const xv = input.x.values;
   const yv = input.y.values;
   const dx = xv.length > 1 ? (xv[1] - xv[0]) / 2 : 0.5;
@@ -67,23 +79,45 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   // Cells drawn as rectangles by a custom series, so the exported map is vector shapes like the rest.
   const cells: Array<[number, number, number]> = [];
   input.z.forEach((row, i) => row.forEach((v, j) => cells.push([xv[i], yv[j], v])));
-  const levels = input.contours ?? 8;
-  const contourSeries: object[] = [];
-  for (let k = 1; k <= levels; k++) {
-    const level = lo + ((hi - lo) * k) / (levels + 1);
-    const segs = contourSegments(xv, yv, input.z, level);
-    if (segs.length === 0) continue;
-    contourSeries.push({
-      type: 'lines', coordinateSystem: 'cartesian2d', polyline: false, silent: true, z: 5,
-      lineStyle: { color: '#ffffff', width: 0.8, opacity: 0.9 },
-      data: segs.map((s) => ({ coords: s })),
+  // One polyline series for all levels. Each level's value is written on its longest line, level k of n
+  // at the fraction k/(n+1) along it, so the labels of parallel lines fan out instead of lining up.
+  const contourData: Array<{ coords: Array<[number, number]> }> = [];
+  const contourLabels: Array<{ value: [number, number]; label: { formatter: string } }> = [];
+  const levels = contourLevels(lo, hi, input.contours ?? 8);
+  levels.forEach((level, k) => {
+    const lines = contourLines(xv, yv, input.z, level).filter((l) => l.length > 1);
+    if (lines.length === 0) return;
+    lines.forEach((coords) => contourData.push({ coords }));
+    const longest = lines.reduce((a, b) => (b.length > a.length ? b : a));
+    contourLabels.push({ value: longest[Math.floor(((k + 1) * (longest.length - 1)) / (levels.length + 1))], label: { formatter: String(level) } });
+  });
+  // White lines on the dark sequential palette, dark ones on the light middle of the diverging one. The
+  // dark ink is tinted, not grey, because the dark-mode screen copy lightens greys but not ink on data.
+  const ink = input.diverging ? { line: INK, text: INK, border: '#fff' } : { line: '#ffffff', text: '#fff', border: INK };
+  const contourSeries: object[] = contourData.length === 0 ? [] : [
+    { type: 'lines', coordinateSystem: 'cartesian2d', polyline: true, silent: true, z: 5, lineStyle: { color: ink.line, width: 0.8, opacity: 0.9 }, data: contourData },
+    // A scatter shows labels only with a symbol: an invisible dot carries each level's value.
+    {
+      type: 'scatter', symbol: 'circle', symbolSize: 1, itemStyle: { color: 'transparent' }, silent: true, z: 6, data: contourLabels,
+      label: { show: true, position: 'inside', fontFamily: FONT, fontSize: 10, color: ink.text, textBorderColor: ink.border, textBorderWidth: 2 },
+    },
+  ];
+  const box = { x0: xv[0] - dx, x1: xv[xv.length - 1] + dx, y0: yv[0] - dy, y1: yv[yv.length - 1] + dy };
+  const arrowSeries: object[] = [];
+  if (input.arrow) {
+    const end = clipToBox(input.arrow.x, input.arrow.y, box);
+    const inside = end[0] === input.arrow.x && end[1] === input.arrow.y;
+    arrowSeries.push({
+      type: 'lines', coordinateSystem: 'cartesian2d', silent: true, z: 9, symbol: ['none', 'arrow'], symbolSize: 10,
+      lineStyle: { color: '#fff', width: 2, type: inside ? 'solid' : 'dashed' }, data: [{ coords: [[0, 0], end] }],
+      label: { show: true, position: 'insideEndTop', formatter: inside ? input.arrow.label : `${input.arrow.label} (off the map)`, fontFamily: FONT, fontSize: 12, color: '#fff', textBorderColor: INK, textBorderWidth: 2 },
     });
   }
   return {
     ...baseOption(),
     grid: [panel],
-    xAxis: xAxes({ name: input.x.title, type: 'value', min: xv[0] - dx, max: xv[xv.length - 1] + dx }),
-    yAxis: yAxes({ name: input.y.title, type: 'value', min: yv[0] - dy, max: yv[yv.length - 1] + dy }),
+    xAxis: xAxes({ name: input.x.title, type: 'value', min: box.x0, max: box.x1 }),
+    yAxis: yAxes({ name: input.y.title, type: 'value', min: box.y0, max: box.y1 }),
     visualMap: {
       type: 'continuous', min: lo, max: hi, dimension: 2, seriesIndex: 0, calculable: false, orient: 'vertical',
       right: 24, top: GRID.top, itemHeight: size.height - GRID.top - GRID.bottom - 40, itemWidth: 14,
@@ -91,24 +125,20 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
       text: [`${hi.toPrecision(4)}`, `${lo.toPrecision(4)}`], textStyle: { fontFamily: FONT, fontSize: 12, color: '#000' }, precision: 4,
     },
     graphic: [
-      ...titleGraphics(input.label, size, panel.right),
+      ...titleGraphics(head, size, panel.right),
+      // The sample lines sit on the map's colours, so on a light box to stay legible on dark and bright cells.
+      ...lines.map((line, k) => ({ type: 'text', left: GRID.left + 8, top: GRID.top + 8 + 19 * k, z: 100, style: { text: line, fontFamily: FONT, fontSize: 13, fontWeight: 'normal', fontStyle: 'normal', fill: '#000', backgroundColor: 'rgba(255,255,255,0.8)', padding: [2, 4] } })),
       ...axisTitles(size, panel, input.x.title, input.y.title),
       { type: 'text', right: 20, top: GRID.top - 24, style: { text: input.zTitle, fontFamily: FONT, fontSize: 13, fill: '#000' } },
     ],
     series: [
       {
         type: 'custom', coordinateSystem: 'cartesian2d', silent: true, z: 1,
-        renderItem: (_: unknown, api: { value(i: number): number; coord(p: number[]): number[]; visual(k: string): string }) => {
-          const a = api.coord([api.value(0) - dx, api.value(1) + dy]);
-          const b = api.coord([api.value(0) + dx, api.value(1) - dy]);
-          return { type: 'rect', shape: { x: a[0], y: a[1], width: b[0] - a[0] + 0.5, height: b[1] - a[1] + 0.5 }, style: { fill: api.visual('color') } };
-        },
+        renderItem: heatmapCellRenderer(dx, dy),
         data: cells,
       },
       ...contourSeries,
-      ...(input.marker
-        ? [{ type: 'scatter', symbol: 'triangle', symbolSize: 12, z: 10, itemStyle: { color: '#ffffff', borderColor: '#000' }, data: [[input.marker.x, input.marker.y]], label: { show: true, formatter: input.marker.label, position: 'right', color: '#fff', fontFamily: FONT } }]
-        : []),
+      ...arrowSeries,
       { type: 'scatter', symbol: 'circle', symbolSize: 6, z: 10, itemStyle: { color: '#fff', borderColor: '#000' }, data: [[0, 0]] },
     ],
   };

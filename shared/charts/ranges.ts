@@ -25,3 +25,16 @@ export function extent(values: Iterable<number>): [number, number] {
   }
   return [lo, hi];
 }
+
+/**
+ * An axis range whose ends are multiples of a 1-2-5 step giving about `ticks` intervals, the step ECharts
+ * picks for its ticks too: no odd end label crowds the last tick.
+ */
+export function tickAlignedRange(lo: number, hi: number, ticks = 5): { min: number; max: number } {
+  if (!(hi > lo)) return { min: lo - 0.5, max: lo + 0.5 };
+  const raw = (hi - lo) / ticks;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((x) => x >= raw * (1 - 1e-9))!;
+  const clean = (v: number) => Number(v.toPrecision(10));
+  return { min: clean(Math.floor(lo / step + 1e-9) * step), max: clean(Math.ceil(hi / step - 1e-9) * step) };
+}

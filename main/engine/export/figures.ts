@@ -5,8 +5,9 @@
 import path from 'node:path';
 import { heatmapChart } from '../../../shared/charts/heatmap.ts';
 import { lineChart, type LineSeries } from '../../../shared/charts/lines.ts';
-import { rocChart, type RocCurveData } from '../../../shared/charts/roc.ts';
-import type { FigureLabel, FigureSize } from '../../../shared/charts/style.ts';
+import { inputShiftChart } from '../../../shared/charts/ratio-histogram.ts';
+import { rocChart, type RocCurveData, type RocView } from '../../../shared/charts/roc.ts';
+import { PETROFF10, type FigureLabel, type FigureSize } from '../../../shared/charts/style.ts';
 import { wireframeChart } from '../../../shared/charts/wireframe.ts';
 import { attackKey, type AttackKind, type AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
@@ -15,10 +16,10 @@ import { externalDiscriminants } from '../evaluate/external.ts';
 import { curvature } from '../landscape/curvature.ts';
 import { computeLandscape, type SurfaceFile } from '../landscape/run-landscape.ts';
 import { discriminant } from '../metrics/discriminants.ts';
-import { evaluatePredictions } from '../metrics/evaluate.ts';
 import { histogram } from '../metrics/histogram.ts';
 import { attackCached } from '../robustness/attack-cache.ts';
-import { inputShifts } from '../robustness/input-shifts.ts';
+import { evaluateAttacked } from '../robustness/attacked-evaluation.ts';
+import { shiftsOfRows } from '../robustness/input-shifts.ts';
 import { robustnessScan } from '../robustness/scan.ts';
 import { loadRun } from '../store/run-model.ts';
 import { Workspace } from '../store/workspace.ts';
@@ -40,6 +41,8 @@ export interface FigureRequest {
   /** robustness: attacks and eps grid. @default fgsm,pgd,noise and 0,0.01,0.02,0.05,0.1 */
   attacks?: AttackKind[];
   eps?: number[];
+  /** roc: mistag rate or rejection on y. @default by the label preset (rejection for atlas) */
+  view?: RocView;
   /** roc: existing taggers' scores from the data file, drawn beside the runs (BvL). */
   external?: Array<{ label: string; scores: Float64Array }>;
   /** inputs: the feature. @default the one the attack moves most */
@@ -110,27 +113,29 @@ async function rocFigure(req: FigureRequest, disc: string): Promise<Figure> {
   const curves: RocCurveData[] = [];
   const spec = data.schema.discriminants.find((d) => d.name === disc);
   if (!spec) throw new Error(`Unknown discriminant "${disc}"; choose ${data.schema.discriminants.map((d) => d.name).join(', ')}.`);
-  for (const name of req.runs) {
+  for (const [k, name] of req.runs.entries()) {
     const run = loadRun(req.workspace, name);
+    // A run and its attacked inputs share a colour; the attacked curve is dashed.
+    const color = PETROFF10[k % PETROFF10.length];
     try {
       const ev = evaluateLoadedRun(run, data);
       const d = ev.report.discriminants.find((x) => x.name === disc)!;
       if (!d.roc) throw new Error(d.reason ?? `${disc} is undefined on these jets.`);
-      curves.push({ label: `${name} (AUC ${d.auc!.toFixed(3)})`, eff: d.roc.eff, mistag: d.roc.mistag });
+      curves.push({ label: `${name} (AUC ${d.auc!.toFixed(3)})`, eff: d.roc.eff, mistag: d.roc.mistag, color, workingPoints: d.working_points ?? undefined });
       if (req.attack) {
-        const attacked = await attackCached(req.workspace, run, data, ev.rows, req.attack);
-        const rep = evaluatePredictions(data.schema, predictRaw(run, data.schema, attacked.raw), ev.labels).discriminants.find((x) => x.name === disc)!;
-        curves.push({ label: `${name}, ${attackLabel(req.attack)} (AUC ${rep.auc!.toFixed(3)})`, eff: rep.roc!.eff, mistag: rep.roc!.mistag, dashed: true });
+        // White-box: each run is attacked with its own model (frozen inputs stay fixed in the attack code).
+        const rep = (await evaluateAttacked(req.workspace, run, data, ev, req.attack)).discriminants.find((x) => x.name === disc)!;
+        curves.push({ label: `${name}, ${attackLabel(req.attack)} (AUC ${rep.auc!.toFixed(3)})`, eff: rep.roc!.eff, mistag: rep.roc!.mistag, dashed: true, color, workingPoints: rep.working_points ?? undefined });
       }
     } finally {
       run.model.dispose();
     }
   }
-  for (const ext of req.external ?? []) {
+  for (const [k, ext] of (req.external ?? []).entries()) {
     if (disc !== 'BvL') throw new Error(`An external tagger score is evaluated as BvL only, not ${disc}.`);
     const d = externalDiscriminants(data, ext.scores, ext.label).discriminants.find((x) => x.name === 'BvL')!;
     if (!d.roc) throw new Error(d.reason ?? 'BvL is undefined on these jets.');
-    curves.push({ label: `${ext.label} (AUC ${d.auc!.toFixed(3)})`, eff: d.roc.eff, mistag: d.roc.mistag });
+    curves.push({ label: `${ext.label} (AUC ${d.auc!.toFixed(3)})`, eff: d.roc.eff, mistag: d.roc.mistag, color: PETROFF10[(req.runs.length + k) % PETROFF10.length], workingPoints: d.working_points ?? undefined });
   }
   if (curves.length === 0) throw new Error('A ROC figure needs at least one --run or --external tagger.');
   return {
@@ -138,7 +143,7 @@ async function rocFigure(req: FigureRequest, disc: string): Promise<Figure> {
     option: rocChart({
       discriminant: disc, signal: spec.signal, background: spec.background, curves,
       label: withLines(req.label, [sampleText(data), `${DISC_AXIS[disc] ?? disc} discriminant`]),
-      ratioTo: curves.length > 1 ? 0 : undefined, ratioName: req.runs[0] ?? req.external?.[0]?.label, size: req.size,
+      ratioTo: curves.length > 1 ? 0 : undefined, ratioName: req.runs[0] ?? req.external?.[0]?.label, size: req.size, view: req.view,
     }),
   };
 }
@@ -211,27 +216,13 @@ async function inputsFigure(req: FigureRequest, attack: AttackSpec): Promise<Fig
   try {
     const { rows } = rowsForRun(run, data);
     const attacked = await attackCached(req.workspace, run, data, rows, attack);
-    const F = data.schema.features.length;
-    const clean = new Float32Array(rows.length * F);
-    rows.forEach((r, k) => clean.set(data.features.subarray(r * F, (r + 1) * F), k * F));
-    const shifts = inputShifts(data.schema, clean, attacked.raw, attacked.stats.mean_abs_delta_sigma, { bins: 40 });
+    const shifts = shiftsOfRows(data, rows, attacked.raw, attacked.stats.mean_abs_delta_sigma, { bins: 40 });
     // By default the input whose distribution the attack changed most (Jensen–Shannon).
     const shift = req.feature ? shifts.find((s) => s.name === req.feature) : [...shifts].sort((a, b) => b.js - a.js)[0];
     if (!shift) throw new Error(`Unknown input feature "${req.feature}".`);
-    const total = shift.nominal.counts.reduce((a, b) => a + b, 0) || 1;
-    const pts = (h: typeof shift.nominal): Array<[number, number]> => [...h.counts.map((c, b): [number, number] => [h.edges[b], c / total]), [h.edges[h.edges.length - 1], h.counts[h.counts.length - 1] / total]];
-    const unit = shift.unit ? ` [${shift.unit}]` : '';
     return {
       title: `input ${shift.name}`,
-      option: lineChart({
-        series: [
-          { label: 'nominal', points: pts(shift.nominal), kind: 'step', color: '#000000' },
-          { label: `${attackLabel(attack)} (KL ${shift.kl.toFixed(3)}, JS ${shift.js.toFixed(3)})`, points: pts(shift.attacked), kind: 'step', color: '#bd1f01' },
-        ],
-        x: { title: `${shift.name}${unit}` }, y: { title: 'fraction of jets', log: true },
-        ratio: { to: 0, title: 'attacked / nominal', min: 0, max: 2 },
-        label: withLines(req.label, [sampleText(data), `run ${req.runs[0]}, defaults not shown`]), size: req.size,
-      }),
+      option: inputShiftChart(shift, attackLabel(attack), withLines(req.label, [sampleText(data), `run ${req.runs[0]}, defaults not shown`]), { size: req.size }),
     };
   } finally {
     run.model.dispose();

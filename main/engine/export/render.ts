@@ -51,14 +51,24 @@ function fontChooser(doc: PDFKit.PDFDocument): (family: string, bold: boolean, i
 }
 
 export async function svgToPdf(svg: string, width: number, height: number, meta: { title?: string } = {}): Promise<Buffer> {
-  const doc = new PDFDocument({ size: [width, height], margin: 0, info: { Title: meta.title ?? 'Tagscape figure', Creator: 'Tagscape' }, autoFirstPage: true });
+  return svgPagesToPdf([{ svg, width, height }], meta);
+}
+
+/** Several figures as the pages of one PDF, each page the size of its figure. */
+export async function svgPagesToPdf(pages: Array<{ svg: string; width: number; height: number }>, meta: { title?: string } = {}): Promise<Buffer> {
+  if (pages.length === 0) throw new Error('A PDF needs at least one figure.');
+  const doc = new PDFDocument({ size: [pages[0].width, pages[0].height], margin: 0, info: { Title: meta.title ?? 'Tagscape figure', Creator: 'Tagscape' }, autoFirstPage: true });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve, reject) => {
     doc.on('end', () => resolve());
     doc.on('error', reject);
   });
-  SVGtoPDF(doc, svg, 0, 0, { width, height, assumePt: true, fontCallback: fontChooser(doc) });
+  const fontCallback = fontChooser(doc);
+  pages.forEach((p, k) => {
+    if (k > 0) doc.addPage({ size: [p.width, p.height], margin: 0 });
+    SVGtoPDF(doc, p.svg, 0, 0, { width: p.width, height: p.height, assumePt: true, fontCallback });
+  });
   doc.end();
   await done;
   return Buffer.concat(chunks);

@@ -2,7 +2,9 @@
  * Loss surfaces of one or more runs around the same jets along the same directions. Directions are
  * built with the first run's model, then carried to every run through physical units (direction in sigma
  * of the first run times its sigma, divided by the other run's sigma), so surfaces of a nominal and an
- * adversarially trained model can be compared and subtracted point by point.
+ * adversarially trained model can be compared and subtracted point by point. Around one jet, each run's
+ * own FGSM step is located on the map (fgsm-step.ts); on request the curvature measures of curvature.ts
+ * are added for the same jets.
  */
 import { frozenMask } from '../attacks/frozen.ts';
 import type { JetDataset } from '../data/dataset.ts';
@@ -11,7 +13,9 @@ import { rowsOf, SPLIT_TRAIN } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
 import { TAGSCAPE_VERSION } from '../version.ts';
+import { curvature, type CurvatureResult } from './curvature.ts';
 import { buildDirections, directionName, parseDirection, principalAxes, type DirectionSpec, type Normalisation } from './directions.ts';
+import { fgsmDelta, projectOnPlane, type FgsmStep } from './fgsm-step.ts';
 import { selectJets, type JetSelection } from './select-jets.ts';
 import { lossSurface, offsets } from './surface.ts';
 
@@ -31,6 +35,10 @@ export interface LandscapeRequest extends JetSelection {
   seed?: number;
   /** Move frozen entries too (integer inputs, defaults). @default false */
   moveFrozen?: boolean;
+  /** Size in sigma of the FGSM step located on a per-jet map, and of the eps-box of the curvature loss range. @default span */
+  fgsmEps?: number;
+  /** Add the curvature measures (gradient norm, top Hessian eigenvalue, loss range in the eps-box) per run. @default false */
+  curvature?: boolean;
   onProgress?(fraction: number): void;
 }
 
@@ -54,7 +62,12 @@ export interface SurfaceFile {
   /** loss[i][j] at axes[0].offsets[i], axes[1].offsets[j]: the first run's surface. */
   loss: number[][];
   center_loss: number;
-  surfaces: Array<{ run: string; loss: number[][]; center_loss: number }>;
+  /** One per run; around one jet, `fgsm_step` is where that run's own FGSM step projects onto the map. */
+  surfaces: Array<{ run: string; loss: number[][]; center_loss: number; fgsm_step?: FgsmStep }>;
+  /** The eps of the FGSM steps and of the curvature eps-box, in sigma. */
+  fgsm_eps: number;
+  /** Per run, when requested: curvature.ts's summaries over the same jets (per-jet values left out). */
+  curvature?: Array<Omit<CurvatureResult, 'per_jet'>>;
   loss_definition: string;
   normalisation: Normalisation;
   move_frozen: boolean;
@@ -93,6 +106,8 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
   const span = req.span ?? 1;
   const normalisation = req.normalisation ?? (specs.every((s) => s.kind === 'feature') ? 'sigma' : 'linf');
   const seed = req.seed ?? 1;
+  const fgsmEps = req.fgsmEps ?? span;
+  if (!(fgsmEps >= 0) || !Number.isFinite(fgsmEps)) throw new Error(`The FGSM eps must be a finite number >= 0 (in sigma), not ${fgsmEps}.`);
   const runs = req.runs.map((r) => loadRun(req.workspace, r));
   try {
     const first = runs[0];
@@ -103,7 +118,7 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
     if (req.jet !== undefined && !req.moveFrozen) {
       for (const s of specs.filter((d) => d.kind === 'feature')) {
         const j = schema.features.findIndex((f) => f.name === s.feature);
-        if (frozen[j]) throw new Error(`${s.feature} is frozen for jet ${req.jet} (${schema.features[j].integer ? 'an integer input' : 'it sits at its default value'}); choose another jet or pass --move-frozen.`);
+        if (frozen[j]) throw new Error(`${s.feature} is frozen for jet ${req.jet} (${schema.features[j].integer ? 'an integer input' : 'it sits at its default value'}); choose another jet or let the directions move frozen inputs (--move-frozen).`);
       }
     }
     let principal: number[][] | undefined;
@@ -118,6 +133,8 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
     const offsA = offsets(span, grid);
     const offsB = specs.length === 2 ? offsets(span, grid) : [0];
     const surfaces: SurfaceFile['surfaces'] = [];
+    // The surfaces' share of the progress bar; the curvature measures take the rest.
+    const share = req.curvature ? 0.8 : 1;
     for (const [k, run] of runs.entries()) {
       const same = run === first;
       const xr = same ? x : applyStandardizer(data.features, schema, run.standardizer, jets);
@@ -125,12 +142,18 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
       const d2r = same ? d2 : toRunUnits(run, physicalDirections(first, d2, F), F);
       const loss = await lossSurface({
         model: run.model, loss: run.config.train.loss, x: xr, labels, d1: d1r, d2: d2r, offsetsA: offsA, offsetsB: offsB,
-        onProgress: (f) => req.onProgress?.((k + f) / runs.length),
+        onProgress: (f) => req.onProgress?.((share * (k + f)) / runs.length),
       });
       const ia = offsA.indexOf(0);
       const ib = offsB.indexOf(0);
-      surfaces.push({ run: run.config.name, loss, center_loss: ia >= 0 && ib >= 0 ? loss[ia][ib] : NaN });
+      const entry: SurfaceFile['surfaces'][number] = { run: run.config.name, loss, center_loss: ia >= 0 && ib >= 0 ? loss[ia][ib] : NaN };
+      if (jets.length === 1) entry.fgsm_step = locateFgsm(run, first, xr, labels[0], frozen, fgsmEps, d1, d2);
+      surfaces.push(entry);
     }
+    const curvatures = req.curvature
+      ? curvature({ workspace: req.workspace, runs: req.runs, data, jet: req.jet, jets: req.jets, className: req.className, eps: fgsmEps, seed }).map(({ per_jet: _, ...summary }) => summary)
+      : undefined;
+    req.onProgress?.(1);
     const axes: SurfaceAxis[] = specs.map((s, k) => {
       const axis: SurfaceAxis = { name: directionName(s), kind: s.kind, offsets: k === 0 ? offsA : offsB };
       if (s.kind === 'feature') {
@@ -155,6 +178,8 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
       loss: surfaces[0].loss,
       center_loss: surfaces[0].center_loss,
       surfaces,
+      fgsm_eps: fgsmEps,
+      ...(curvatures ? { curvature: curvatures } : {}),
       loss_definition: `mean over the jets of the run's training loss (${first.config.train.loss.name === 'focal' ? `focal, gamma ${first.config.train.loss.gamma}: -(1-p_true)^gamma ln p_true` : 'cross-entropy: -ln p_true'}) at x + a d1 + b d2, inputs standardised`,
       normalisation,
       move_frozen: Boolean(req.moveFrozen),
@@ -173,6 +198,14 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
   } finally {
     runs.forEach((r) => r.model.dispose());
   }
+}
+
+/** This run's FGSM step of the one jet, carried through physical units to the first run's (where d1, d2 live) and projected. */
+function locateFgsm(run: LoadedRun, first: LoadedRun, x: Float32Array, label: number, frozen: Uint8Array, eps: number, d1: Float32Array, d2: Float32Array): FgsmStep {
+  const F = x.length;
+  const step = fgsmDelta(run.model, run.config.train.loss, x, label, frozen, eps);
+  const delta = run === first ? step.delta : toRunUnits(first, physicalDirections(run, step.delta, F), F);
+  return { eps, ...projectOnPlane(delta, d1, d2), loss: step.loss };
 }
 
 /** CSV export: run,a,b,loss (one line per grid point and run). */

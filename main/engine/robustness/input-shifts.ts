@@ -3,6 +3,7 @@
  * under- and overflow bins so nothing is lost), their KL and Jensen–Shannon divergences, and the mean
  * |delta| in units of the training sigma. Sorted by how far the attack moved the feature.
  */
+import type { JetDataset } from '../data/dataset.ts';
 import { histogram, type Histogram } from '../metrics/histogram.ts';
 import { jsDivergence, klDivergence } from '../metrics/divergence.ts';
 import { defaultValues32 } from '../preprocess/defaults.ts';
@@ -61,4 +62,15 @@ export function inputShifts(schema: FeatureSchema, clean: Float32Array, attacked
     };
   });
   return out.sort((x, y) => y.mean_abs_delta_sigma - x.mean_abs_delta_sigma);
+}
+
+/**
+ * The shifts of an attacked subset of a data set: `rows` are the attacked jets' rows in `data`, `attacked`
+ * their inputs after the attack (rows x F, physical units), in the same order.
+ */
+export function shiftsOfRows(data: JetDataset, rows: ArrayLike<number>, attacked: Float32Array, meanAbsDeltaSigma: number[], options: InputShiftOptions = {}): FeatureShift[] {
+  const F = data.schema.features.length;
+  const clean = new Float32Array(rows.length * F);
+  for (let k = 0; k < rows.length; k++) clean.set(data.features.subarray(rows[k] * F, (rows[k] + 1) * F), k * F);
+  return inputShifts(data.schema, clean, attacked, meanAbsDeltaSigma, options);
 }

@@ -1,7 +1,8 @@
 /**
  * Robustness scan: the AUC of every discriminant versus eps, per attack and per run, and the worst case
  * over attacks at each eps. Attacks are white-box (generated with the evaluated run) unless an attack run
- * is named (transfer). eps = 0 rows are the clean inputs.
+ * is named (transfer). eps = 0 rows are the clean inputs. Optionally, for one attack and eps, how the
+ * attack moved each input of each run (histograms before and after, KL, JS, mean |delta| in sigma).
  */
 import type { AttackKind, AttackOptions, AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
@@ -9,6 +10,7 @@ import { predictRaw, rowsForRun } from '../evaluate/evaluate-run.ts';
 import { aucTable, evaluatePredictions } from '../metrics/evaluate.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
 import { attackCached } from './attack-cache.ts';
+import { shiftsOfRows, type FeatureShift } from './input-shifts.ts';
 
 export interface ScanRequest {
   workspace: string;
@@ -21,6 +23,8 @@ export interface ScanRequest {
   /** PGD and other attack settings shared by all attacks (kind and eps are set per row). */
   base?: Omit<AttackSpec, 'kind' | 'eps'>;
   options?: AttackOptions;
+  /** Also report the input shifts of this attack and eps for every run. @default none */
+  shifts?: { attack: AttackKind; eps: number; bins?: number };
   onProgress?(done: number, total: number, label: string): void;
 }
 
@@ -45,14 +49,31 @@ export interface WorstCase {
   attack: Record<string, AttackKind | null>;
 }
 
-export async function robustnessScan(req: ScanRequest): Promise<{ results: ScanRow[]; worst_case: WorstCase[] }> {
+/** How one attack moved one run's inputs: features sorted by mean |delta| in training sigma, largest first. */
+export interface RunInputShifts {
+  run: string;
+  attack_run: string;
+  attack: AttackKind;
+  eps: number;
+  jets: number;
+  features: FeatureShift[];
+}
+
+export interface ScanResult {
+  results: ScanRow[];
+  worst_case: WorstCase[];
+  input_shifts?: RunInputShifts[];
+}
+
+export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
   const results: ScanRow[] = [];
+  const shifts: RunInputShifts[] = [];
   const loaded = new Map<string, LoadedRun>();
   const load = (name: string) => {
     if (!loaded.has(name)) loaded.set(name, loadRun(req.workspace, name));
     return loaded.get(name)!;
   };
-  const total = req.runs.length * req.attacks.length * req.eps.length;
+  const total = req.runs.length * (req.attacks.length * req.eps.length + (req.shifts ? 1 : 0));
   let done = 0;
   try {
     for (const runName of req.runs) {
@@ -78,11 +99,19 @@ export async function robustnessScan(req: ScanRequest): Promise<{ results: ScanR
           done++;
         }
       }
+      if (req.shifts) {
+        const { attack, eps, bins } = req.shifts;
+        req.onProgress?.(done, total, `${runName} input shifts, ${attack} eps=${eps}`);
+        const attacked = await attackCached(req.workspace, attacker, req.data, rows, { ...req.base, kind: attack, eps }, req.options);
+        const features = shiftsOfRows(req.data, rows, attacked.raw, attacked.stats.mean_abs_delta_sigma, { bins });
+        shifts.push({ run: runName, attack_run: attacker.config.name, attack, eps, jets: rows.length, features });
+        done++;
+      }
     }
   } finally {
     for (const r of loaded.values()) r.model.dispose();
   }
-  return { results, worst_case: worstCase(results) };
+  return { results, worst_case: worstCase(results), ...(req.shifts ? { input_shifts: shifts } : {}) };
 }
 
 export function worstCase(rows: ScanRow[]): WorstCase[] {

@@ -2,7 +2,7 @@ import type { EvaluationReport } from '../metrics/evaluate.ts';
 import type { RunConfig } from '../train/run.ts';
 import type { Workspace } from './workspace.ts';
 
-/** One line of the runs list: status as it really is, progress, provenance and the test AUCs. */
+/** One line of the runs list: status as it really is, progress, provenance, training mode, test AUCs and tags. */
 export function summariseRun(ws: Workspace, name: string) {
   const config = ws.readJson<RunConfig>(name, 'config.json');
   const status = ws.status(name);
@@ -22,5 +22,8 @@ export function summariseRun(ws: Workspace, name: string) {
     updated: status.updated,
     checkpoints: ws.checkpoints(name).length,
     test_auc: metrics ? Object.fromEntries(metrics.discriminants.map((d) => [d.name, d.auc])) : null,
+    tags: ws.tags(name),
+    adversarial: config.train.adversarial ? { attack: config.train.adversarial.attack, eps: config.train.adversarial.eps, fraction: config.train.adversarial.fraction } : null,
+    grad_penalty: config.train.gradPenalty ?? 0,
   };
 }

@@ -106,6 +106,20 @@ export class Workspace {
     return s;
   }
 
+  /** The run's tags (tags.json), [] when it has none. Tags are labels, kept out of config.json, which determines the run. */
+  tags(name: string): string[] {
+    const t = this.readJsonIfExists<unknown>(name, 'tags.json');
+    return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  /** Replace the run's tags (trimmed, duplicates and empty ones dropped, order kept); written atomically. */
+  setTags(name: string, tags: string[]): string[] {
+    this.requireRun(name);
+    const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0))];
+    this.writeJson(name, 'tags.json', clean);
+    return clean;
+  }
+
   checkpoints(name: string): number[] {
     const dir = this.file(name, 'checkpoints');
     if (!fs.existsSync(dir)) return [];

@@ -9,6 +9,8 @@ export interface TagscapeClient {
   call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>>;
   /** Every job change, including the jobs already running when the window (re)loads. */
   onJobs(listener: (jobs: JobInfo[]) => void): void;
+  /** Save an exported file where the user chooses (Electron's dialog); without it the page downloads (renderer/src/export.ts). */
+  save?(file: Response<'exportChart'>): Promise<void>;
 }
 
 export class LoopbackClient implements TagscapeClient {
