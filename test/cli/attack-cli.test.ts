@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { readExtraH5, readJetsH5 } from '../../main/engine/data/h5.ts';
-import { ROOT, tmpDir } from '../helpers.ts';
+import { tmpDir } from '../helpers.ts';
+import { tagscapeJson as tagscape } from './run-cli.ts';
 
-function tagscape(...args: string[]): Record<string, any> {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tagscape.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
 
 describe('attack, robustness, landscape and curvature from the command line', () => {
   const dir = tmpDir('tagscape-attack-');

@@ -4,18 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, tmpDir } from '../helpers.ts';
+import { BIN, jsonOf as json, tagscape } from './run-cli.ts';
 
-const BIN = path.join(ROOT, 'bin', 'tagscape.js');
-
-function tagscape(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TAGSCAPE_DEBUG: '' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(r: { code: number; stdout: string; stderr: string }): Record<string, any> {
-  assert.equal(r.code, 0, `exit code 0 expected; stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 /** AUC from a scores.csv, independently: Mann–Whitney over all signal/background pairs (ties count 1/2). */
 function aucFromCsv(csv: string, column: string, signal: string[], background: string[]): number {

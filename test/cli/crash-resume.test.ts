@@ -8,17 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, tmpDir } from '../helpers.ts';
+import { BIN, tagscapeJson } from './run-cli.ts';
 
-const BIN = path.join(ROOT, 'bin', 'tagscape.js');
 // Big enough that an epoch takes far longer than one poll, so the kill lands after epoch 2 and well
 // before epoch 4; small enough that the whole test takes seconds.
 const DATA = 'synthetic:10000';
-
-function tagscapeJson(...args: string[]): Record<string, any> {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, `tagscape ${args[0]} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 function readJson(file: string): any {
   try {

@@ -5,13 +5,9 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { contourSegments } from '../../shared/charts/heatmap.ts';
 import { formatTick } from '../../shared/charts/style.ts';
-import { ROOT, SHARED_DATA, SHARED_SKIP, tmpDir } from '../helpers.ts';
+import { SHARED_DATA, SHARED_SKIP, tmpDir } from '../helpers.ts';
+import { tagscapeJson as tagscape } from './run-cli.ts';
 
-function tagscape(...args: string[]): Record<string, any> {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tagscape.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
 
 const hasPdftotext = spawnSync('pdftotext', ['-v']).status === 0;
 

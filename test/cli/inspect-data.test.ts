@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, SHARED_DATA, SHARED_SKIP, tmpDir } from '../helpers.ts';
+import { jsonOf, tagscape, type CliResult } from './run-cli.ts';
 
-const BIN = path.join(ROOT, 'bin', 'tagscape.js');
 const PFNANO = path.join(SHARED_DATA, 'root', 'cms_pfnano_deepcsv_64jets.root');
 const NANO = path.join(SHARED_DATA, 'root', 'cms_nano_2017mc_884jets.root');
 
-function tagscape(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TAGSCAPE_DEBUG: '' }, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(r: { code: number; stdout: string; stderr: string }): Record<string, any> {
-  assert.equal(r.code, 0, `exit code 0 expected; stderr: ${r.stderr}`);
+function json(r: CliResult): Record<string, any> {
   assert.equal(r.stdout.trim().split('\n').length, 1, 'stdout is one line of JSON');
-  return JSON.parse(r.stdout);
+  return jsonOf(r);
 }
 
 /** A failure is one sentence on stderr naming the file, with a non-zero exit and no stack trace. */

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
-import { ROOT, tmpDir } from '../helpers.ts';
+import { tmpDir } from '../helpers.ts';
+import { jsonOf as json, tagscape } from './run-cli.ts';
 
-const BIN = path.join(ROOT, 'bin', 'tagscape.js');
-
-function tagscape(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TAGSCAPE_DEBUG: '' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(r: { code: number; stdout: string; stderr: string }): Record<string, any> {
-  assert.equal(r.code, 0, `exit code 0 expected; stderr: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 describe('tagscape train and evaluate --stream', () => {
   const dir = tmpDir('tagscape-cli-stream-');
