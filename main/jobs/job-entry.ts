@@ -2,12 +2,11 @@
  * A job process: runs one engine job and reports progress to its parent over IPC. Under Electron it is
  * started as a utilityProcess, under plain Node with child_process.fork; the protocol is the same.
  * SIGTERM (cancel) stops training between batches and leaves the run "interrupted" and resumable.
+ * As in the command line, a job loads only its own engine modules and runs without source maps, which
+ * keeps a training job streaming 1M jets near the memory of `tagscape train --stream`.
  */
 import { initBackend } from '../engine/backend.ts';
-import { loadData } from '../engine/data/load.ts';
-import { computeLandscape } from '../engine/landscape/run-landscape.ts';
-import { robustnessScan } from '../engine/robustness/scan.ts';
-import { resumeTraining, startTraining } from '../engine/train/run.ts';
+import type { JetSource } from '../engine/data/source.ts';
 import type { JobSpec } from '../../shared/api/contract.ts';
 
 export type JobMessage =
@@ -31,6 +30,7 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
   switch (spec.kind) {
     case 'train':
     case 'resume': {
+      const [{ openJets }, { resumeTraining, startTraining }] = await Promise.all([import('../engine/data/open.ts'), import('../engine/train/run.ts')]);
       const callbacks = {
         signal,
         onBatchEnd: (p: { epoch: number; batch: number; batches: number; loss: number }) => {
@@ -39,20 +39,36 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
         onEpochEnd: (r: { epoch: number; val_loss: number; val_auc: number | null }) =>
           send({ type: 'progress', progress: r.epoch / spec.epochs, message: `epoch ${r.epoch}/${spec.epochs}: validation loss ${r.val_loss.toFixed(4)}, AUC ${r.val_auc?.toFixed(4) ?? 'n/a'}` }),
       };
-      if (spec.kind === 'resume') return resumeTraining({ workspace, name: spec.name, epochs: spec.epochs, callbacks });
-      const { kind: _kind, name, data, ...config } = spec;
-      const jets = await loadData(data, { seed: spec.seed });
-      return startTraining({ workspace, name, data: jets, config, callbacks });
+      // As the command line: large .h5/.parquet files (above STREAM_THRESHOLD_BYTES of inputs) are streamed from disk, unless the spec says.
+      const stream = spec.stream ?? 'auto';
+      if (spec.kind === 'resume') return resumeTraining({ workspace, name: spec.name, epochs: spec.epochs, open: { stream }, callbacks });
+      const { kind: _kind, name, data, stream: _stream, ...config } = spec;
+      const jets = await openJets(data, { seed: spec.seed, stream });
+      noteStreaming(jets);
+      try {
+        return await startTraining({ workspace, name, data: jets, config, callbacks });
+      } finally {
+        await jets.close();
+      }
     }
     case 'robustness': {
-      const data = await loadData(spec.data);
+      const [{ loadWhole }, { robustnessScan }] = await Promise.all([import('../engine/data/whole.ts'), import('../engine/robustness/scan.ts')]);
+      const data = await loadWhole(spec.data, { purpose: 'a robustness scan' });
       return robustnessScan({ workspace, runs: spec.runs, data, attacks: spec.attacks, eps: spec.eps, shifts: spec.shifts, onProgress: (d, t, label) => send({ type: 'progress', progress: d / t, message: label }) });
     }
     case 'landscape': {
-      const data = await loadData(spec.data);
+      const [{ loadWhole }, { computeLandscape }] = await Promise.all([import('../engine/data/whole.ts'), import('../engine/landscape/run-landscape.ts')]);
+      const data = await loadWhole(spec.data, { purpose: 'a loss surface' });
       return computeLandscape({ workspace, ...spec, data, onProgress: (f) => send({ type: 'progress', progress: f, message: `surface ${(100 * f).toFixed(0)}%` }) });
     }
   }
+}
+
+/** Say in the job's message when the jets are read from disk a block at a time (the CLI says it on stderr). */
+function noteStreaming(src: JetSource): void {
+  if (src.inMemory) return;
+  const mb = (src.n * src.schema.features.length * 4) / 1e6;
+  send({ type: 'progress', progress: NaN, message: `${src.n} jets (${mb.toFixed(0)} MB of inputs) streamed from disk` });
 }
 
 // Entry point when run as a job process: the parent sends {spec, workspace} once.
@@ -62,6 +78,8 @@ function onStart(listener: (m: { spec: JobSpec; workspace: string }) => void): v
 }
 
 if (process.send || parentPort) {
+  // Source maps (turned on by tsx) keep every loaded module's map in memory; errors travel as one sentence.
+  if (!process.env.TAGSCAPE_DEBUG) process.setSourceMapsEnabled(false);
   const abort = new AbortController();
   process.on('SIGTERM', () => abort.abort());
   onStart((m) => {

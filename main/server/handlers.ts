@@ -9,9 +9,11 @@ import { OPERATIONS, describeIssues, type OperationName, type Reply, type Reques
 import { toWire } from '../../shared/charts/wire.ts';
 import { activeBackend } from '../engine/backend.ts';
 import type { JetDataset } from '../engine/data/dataset.ts';
-import { loadData } from '../engine/data/load.ts';
+import { canStream, openJets, type OpenOptions } from '../engine/data/open.ts';
+import { memorySource, readWhole, type JetSource } from '../engine/data/source.ts';
+import { loadWhole } from '../engine/data/whole.ts';
 import { dataPage, summariseData } from '../engine/data/summary.ts';
-import { evaluateLoadedRun, evaluateRun } from '../engine/evaluate/evaluate-run.ts';
+import { evaluateLoadedRun, evaluateRunOnSource } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
 import { exportChart, exportChartsPdf, type ExportedFile } from '../engine/export/window-export.ts';
 import { inspectJet } from '../engine/inspect/inspect-jet.ts';
@@ -28,19 +30,30 @@ const asReply = (f: ExportedFile) => ({ filename: f.filename, mime: f.mime, base
 type Handler<K extends OperationName> = (req: Request<K>) => Promise<Response<K>> | Response<K>;
 export type Handlers = { [K in OperationName]: Handler<K> };
 
-export function createHandlers(workspace: string, jobs: JobManager): Handlers {
+export interface HandlerOptions {
+  /** How Evaluate opens data that is not in the cache. @default streamed above STREAM_THRESHOLD_BYTES, as `tagscape evaluate` */
+  open?: Pick<OpenOptions, 'stream' | 'blockRows'>;
+}
+
+export function createHandlers(workspace: string, jobs: JobManager, options: HandlerOptions = {}): Handlers {
   const ws = new Workspace(workspace);
   // The Data, Evaluate and figure calls ask for the same set many times: keep the last few loaded
   // (a file changed on disk meanwhile is seen after it leaves this small cache).
   const cache = new Map<string, Promise<JetDataset>>();
-  const dataset = (spec: string) => {
-    if (!cache.has(spec)) {
-      if (cache.size >= 3) cache.delete(cache.keys().next().value!);
-      const p = loadData(spec);
-      p.catch(() => cache.delete(spec));
-      cache.set(spec, p);
-    }
-    return cache.get(spec)!;
+  const remember = (spec: string, p: Promise<JetDataset>) => {
+    if (cache.size >= 3) cache.delete(cache.keys().next().value!);
+    p.catch(() => cache.delete(spec));
+    cache.set(spec, p);
+    return p;
+  };
+  const dataset = (spec: string) => cache.get(spec) ?? remember(spec, loadWhole(spec, { purpose: 'this view' }));
+  // Evaluate reads the jets once, in order: from the cache, or opened as `tagscape evaluate` opens them, so
+  // a large .h5/.parquet file is streamed from disk (and not cached) while a small one joins the cache.
+  const source = async (spec: string): Promise<JetSource> => {
+    if (cache.has(spec) || !canStream(spec)) return memorySource(await dataset(spec));
+    const src = await openJets(spec, options.open);
+    if (src.inMemory) remember(spec, readWhole(src));
+    return src;
   };
   return {
     info: () => ({ version: TAGSCAPE_VERSION, backend: activeBackend(), workspace, maxJobs: jobs.maxConcurrent }),
@@ -57,11 +70,16 @@ export function createHandlers(workspace: string, jobs: JobManager): Handlers {
     },
     setRunTags: ({ run, tags }) => ({ run, tags: ws.setTags(run, tags) }),
     evaluate: async ({ run, data, attack }) => {
-      const jets = await dataset(data);
       if (!attack) {
-        const ev = evaluateRun(workspace, run, jets);
-        return { split: ev.split, jets: ev.report.jets, auc: aucTable(ev.report), report: ev.report };
+        const src = await source(data);
+        try {
+          const ev = await evaluateRunOnSource(workspace, run, src);
+          return { split: ev.split, jets: ev.report.jets, auc: aucTable(ev.report), report: ev.report };
+        } finally {
+          await src.close();
+        }
       }
+      const jets = await dataset(data);
       const loaded = loadRun(workspace, run);
       try {
         const ev = evaluateLoadedRun(loaded, jets);

@@ -31,9 +31,11 @@ const TrainJob = z.object({
   dropout: z.number().min(0).lt(1).optional(),
   adversarial: z.object({ attack: z.enum(['fgsm', 'ngm', 'pgd']), eps: Eps, fraction: z.number().gt(0).max(1).default(1), warmupEpochs: z.number().int().min(0).default(0) }).strict().optional(),
   gradPenalty: z.number().min(0).max(1e6).optional(),
+  /** true: read an .h5/.parquet file from disk a block at a time; false: load it whole; omitted: stream above 128 MiB of inputs, as the CLI. */
+  stream: z.boolean().optional(),
 }).strict();
 
-const ResumeJob = z.object({ kind: z.literal('resume'), name: RunName, epochs: Epochs }).strict();
+const ResumeJob = z.object({ kind: z.literal('resume'), name: RunName, epochs: Epochs, stream: z.boolean().optional() }).strict();
 
 const RobustnessJob = z.object({
   kind: z.literal('robustness'),

@@ -6,7 +6,9 @@ import { zipSync } from 'fflate';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { dump } from 'npyjs';
 import { classCounts, type JetDataset } from '../../main/engine/data/dataset.ts';
+import { writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { loadData, loadDataWithReport } from '../../main/engine/data/load.ts';
+import { canStream, openJets } from '../../main/engine/data/open.ts';
 import { readRoot } from '../../main/engine/data/root.ts';
 import { rocCurve } from '../../main/engine/metrics/roc.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
@@ -303,8 +305,28 @@ function lcg(seed: number): () => number {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
+/** A rejection a user can read: an Error whose message, one line, names the file. */
+function assertNamed(e: unknown, name: string, how: string): void {
+  assert.ok(e instanceof Error, `${name} (${how}): rejected with ${typeof e} ${String(e)}, not an Error`);
+  assert.ok(e.message.includes(name), `${name} (${how}): the message names the file: ${e.message}`);
+  assert.ok(!e.message.includes('\n'), `${name} (${how}): one line, no stack trace: ${e.message}`);
+}
+
+/** Every block of a file opened for streaming, as training reads it; the features, or the rejection. */
+async function streamAll(file: string): Promise<{ features: Float32Array; labels: Int32Array }> {
+  const src = await openJets(file, { stream: true, blockRows: 16 });
+  try {
+    const F = src.schema.features.length;
+    const features = new Float32Array(src.n * F);
+    for (const [s, e] of src.blocks()) features.set(await src.readRows(s, e), s * F);
+    return { features, labels: src.labels };
+  } finally {
+    await src.close();
+  }
+}
+
 describe('damaged files (fuzz)', () => {
-  it('every reader either loads or rejects with an Error naming the file: about 200 damaged files', { timeout: 300_000 }, async () => {
+  it('every reader, whole and streamed, either loads or rejects with an Error naming the file: about 300 damaged files', { timeout: 600_000 }, async (t) => {
     const dir = tmpDir('tagscape-fuzz-');
     const small = generateJets({ jets: 60, seed: 9 });
     const sources: Array<[string, Buffer]> = [];
@@ -319,6 +341,11 @@ describe('damaged files (fuzz)', () => {
     sources.push(['npz', Buffer.from(zipSync(members, { level: 6 }))]);
     const cols = NAMES.map((name, j) => ({ name, data: featureColumn(small, j), type: 'FLOAT' as const }));
     sources.push(['parquet', Buffer.from(parquetWriteBuffer({ columnData: [...cols, { name: 'label', data: small.labels, type: 'INT32' }] }))]);
+    // Row groups of 20 with a page index: the streamed reader reads row ranges inside them.
+    const grouped = parquetWriteBuffer({ columnData: [...cols, { name: 'label', data: Array.from(small.labels, (k) => small.schema.classes[k]), type: 'STRING' }], rowGroupSize: 20, pageSize: 256 });
+    sources.push(['parquet', Buffer.from(grouped)]);
+    await writeJetsH5(path.join(dir, 'src.h5'), small);
+    sources.push(['h5', fs.readFileSync(path.join(dir, 'src.h5'))]);
     writeCsv(path.join(dir, 'src.csv'), small);
     sources.push(['csv', fs.readFileSync(path.join(dir, 'src.csv'))]);
     if (!SHARED_SKIP) {
@@ -345,27 +372,47 @@ describe('damaged files (fuzz)', () => {
       // The right bytes behind the wrong extension (.h5 too: its reader must turn them away before HDF5 sees them).
       for (const other of ['npy', 'npz', 'parquet', 'csv', 'root', 'h5']) if (other !== ext) cases.push({ name: `s${s}-as.${other}`, bytes: big ? bytes.subarray(0, 4096) : bytes });
     });
-    assert.ok(cases.length >= (SHARED_SKIP ? 170 : 200), `${cases.length} damaged files`);
+    assert.ok(cases.length >= (SHARED_SKIP ? 260 : 290), `${cases.length} damaged files`);
 
     let loaded = 0;
     let rejected = 0;
+    let streamedCases = 0;
+    const disagree: string[] = [];
     for (const c of cases) {
       const file = path.join(dir, c.name);
       fs.writeFileSync(file, c.bytes);
       const started = Date.now();
+      let whole: JetDataset | null = null;
       try {
-        const { data } = await loadDataWithReport(file, { allowMissingFeatures: true });
+        whole = (await loadDataWithReport(file, { allowMissingFeatures: true })).data;
         loaded++;
-        assert.ok(data.labels.every((k) => k >= 0 && k < data.schema.classes.length), `${c.name}: labels in range`);
+        assert.ok(whole.labels.every((k) => k >= 0 && k < whole!.schema.classes.length), `${c.name}: labels in range`);
       } catch (e) {
         rejected++;
-        assert.ok(e instanceof Error, `${c.name}: rejected with ${typeof e} ${String(e)}, not an Error`);
-        assert.ok(e.message.includes(c.name), `${c.name}: the message names the file: ${e.message}`);
-        assert.ok(!/\n\s+at /.test(e.message), `${c.name}: no stack trace in the message`);
+        assertNamed(e, c.name, 'whole');
+      }
+      if (canStream(file)) {
+        // Opened for streaming and read block by block, as training and evaluation read large files.
+        streamedCases++;
+        try {
+          const streamed = await streamAll(file);
+          assert.ok(streamed.labels.every((k) => k >= 0 && k < 4), `${c.name}: streamed labels in range`);
+          if (!whole) disagree.push(`${c.name} streams but is refused whole`);
+          if (whole) {
+            assert.deepEqual(streamed.labels, whole.labels, `${c.name}: streamed labels are the whole load's`);
+            assert.ok(Buffer.from(streamed.features.buffer).equals(Buffer.from(whole.features.buffer)), `${c.name}: streamed features are the whole load's`);
+          }
+        } catch (e) {
+          assertNamed(e, c.name, 'streamed');
+          if (whole) disagree.push(`${c.name} loads whole but is refused streamed: ${(e as Error).message}`);
+        }
       }
       assert.ok(Date.now() - started < 30_000, `${c.name}: took ${Date.now() - started} ms`);
     }
     assert.equal(loaded + rejected, cases.length);
     assert.ok(rejected > cases.length / 2, `${rejected} of ${cases.length} rejected`);
+    assert.ok(streamedCases >= 120, `${streamedCases} damaged .h5/.parquet files streamed`);
+    assert.deepEqual(disagree, [], 'a damaged file is taken or refused alike, whole and streamed');
+    t.diagnostic(`${cases.length} damaged files: ${loaded} loaded, ${rejected} rejected; ${streamedCases} of them also streamed`);
   });
 });

@@ -137,10 +137,13 @@ function writeSchemaDatasets(f: InstanceType<H5Module['File']>, schema: FeatureS
 
 /**
  * The HDF5 C library prints its whole error stack (dozens of HDF5-DIAG lines) to file descriptor 2 for a
- * damaged file before h5wasm throws; we turn the throw into one sentence, so those writes are dropped
- * while a file is read. Only synchronous library code runs inside, so nothing else is silenced.
+ * damaged file before h5wasm throws, and h5wasm prints "Aborted(...)" through console.error when the
+ * library gives up; we turn the throw into one sentence, so those writes are dropped while a file is
+ * read. Only synchronous library code runs inside, so nothing else is silenced.
  */
 function quietHdf5<T>(fn: () => T): T {
+  const stderrWrite = process.stderr.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
   const writeSync = fs.writeSync;
   (fs as { writeSync: unknown }).writeSync = (fd: number, buffer: unknown, ...rest: unknown[]) => {
     if (fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, buffer, ...rest);
@@ -153,6 +156,7 @@ function quietHdf5<T>(fn: () => T): T {
   } finally {
     (fs as { writeSync: unknown }).writeSync = writeSync;
     syncBuiltinESMExports();
+    process.stderr.write = stderrWrite;
   }
 }
 
@@ -246,8 +250,14 @@ export async function openJetsH5(file: string): Promise<OpenJetsH5> {
       }
       return { f, dsFeatures, schema, n, F, labels, weights, expected };
     } catch (e) {
-      f.close();
-      throw e;
+      try {
+        f.close();
+      } catch {
+        // A library that aborted on damaged bytes may refuse the close too; the refusal below matters.
+      }
+      // Our own refusals name the file; anything else is the library failing on damaged structures.
+      if (e instanceof Error && e.message.startsWith(`${file}: `)) throw e;
+      fail(file, 'its HDF5 structures are damaged (a dataset or its names cannot be read); copy or export the file again.');
     }
   });
   const { f, dsFeatures, schema, n, F, labels, weights, expected } = opened;

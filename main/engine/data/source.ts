@@ -49,6 +49,12 @@ export function memorySource(d: JetDataset): JetSource {
   };
 }
 
+/** Every jet of a source as a dataset, read at once (a view into the features when they are in memory). */
+export async function readWhole(src: JetSource): Promise<JetDataset> {
+  const features = await src.readRows(0, src.n);
+  return { schema: src.schema, n: src.n, features, labels: src.labels, weights: src.weights, source: src.source };
+}
+
 export function isJetSource(d: JetDataset | JetSource): d is JetSource {
   return typeof (d as JetSource).readRows === 'function';
 }

@@ -1,0 +1,64 @@
+/**
+ * Loading data whole, for the work that needs every jet in memory at once: robustness scans (attacks over
+ * the evaluated set), loss surfaces, Inspect and the Data page. Such work holds several copies of the
+ * jets, so a file beyond what the machine can hold is refused with one sentence before it is read,
+ * instead of ending in an out-of-memory crash. Training and evaluation stream large files instead
+ * (open.ts) and are not limited.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEEPCSV_SCHEMA } from '../schema/index.ts';
+import type { JetDataset } from './dataset.ts';
+import { loadData, parseSyntheticSpec, type LoadOptions } from './load.ts';
+
+/**
+ * Bytes a whole load may take: an eighth of the memory (of the container's limit where one is set).
+ * An attack holds the jets, their standardised copy, the attacked copy and the gradients at once.
+ */
+export function wholeLoadLimit(): number {
+  const limit = process.constrainedMemory?.() || Infinity;
+  return Math.floor(Math.min(os.totalmem(), limit) / 8);
+}
+
+/**
+ * About the bytes a whole load holds: n x F x 4 for synthetic jets, else the file's size (an HDF5 or
+ * NumPy file is its float32 inputs; compressed formats take more in memory than on disk). 0 for a
+ * missing file, which the reader then reports.
+ */
+export function wholeLoadBytes(spec: string): number {
+  const synth = parseSyntheticSpec(spec);
+  if (synth) return synth.jets * DEEPCSV_SCHEMA.features.length * 4;
+  try {
+    return fs.statSync(spec).size;
+  } catch {
+    return 0;
+  }
+}
+
+export interface WholeLoadOptions extends Pick<LoadOptions, 'seed' | 'map'> {
+  /** What needs the jets in memory, for the refusal. @default 'this step' */
+  purpose?: string;
+  /** @default wholeLoadLimit() */
+  maxBytes?: number;
+}
+
+const size = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} kB`);
+
+/** Refuse, in one sentence, data too large to load whole here. */
+export function checkWholeLoad(spec: string, options: Pick<WholeLoadOptions, 'purpose' | 'maxBytes'> = {}): void {
+  const limit = options.maxBytes ?? wholeLoadLimit();
+  const bytes = wholeLoadBytes(spec);
+  if (bytes <= limit) return;
+  const what = parseSyntheticSpec(spec) ? `these ${size(bytes)} of generated jets are` : `${path.basename(spec)} (${size(bytes)}) is`;
+  const why = options.maxBytes === undefined ? ' (an eighth of its memory)' : '';
+  throw new Error(
+    `${spec}: ${options.purpose ?? 'this step'} needs every jet in memory, and ${what} more than the ${size(limit)} a whole load may take on this machine${why}; use a file with fewer jets (training and evaluation stream files of any size).`,
+  );
+}
+
+/** loadData behind the size check. */
+export async function loadWhole(spec: string, options: WholeLoadOptions = {}): Promise<JetDataset> {
+  checkWholeLoad(spec, options);
+  return loadData(spec, { seed: options.seed, map: options.map });
+}
