@@ -8,12 +8,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
-import { OPERATIONS, type OperationName } from '../../shared/api/contract.ts';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
 import { initBackend } from '../engine/backend.ts';
 import { JobManager } from '../jobs/job-manager.ts';
+import { Workspace } from '../engine/store/workspace.ts';
 import { createHandlers } from '../server/handlers.ts';
-import { ipcCall } from './ipc.ts';
+import { OPEN_DATA_CHANNEL, OPERATION_NAMES } from '../../shared/api/operation-names.ts';
+import { DATA_FILE_EXTENSIONS, FileGrants, recordedDataFiles } from './file-access.ts';
+import { fromAppPage, ipcCall } from './ipc.ts';
 import { streamJobs } from './job-stream.ts';
 import { utilityJobProcess } from './utility-job.ts';
 import { APP_CSP, isAllowedExternal, isAppUrl, secureWindowOptions } from './window-options.ts';
@@ -63,11 +65,20 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   protocol.handle('app', serveRenderer);
-  for (const op of Object.keys(OPERATIONS) as OperationName[]) {
-    ipcMain.handle(`tagscape:${op}`, (event, payload) => ipcCall(handlers, op, payload, event.senderFrame));
+  const ws = new Workspace(workspace);
+  const grants = new FileGrants(() => recordedDataFiles(ws));
+  for (const op of OPERATION_NAMES) {
+    ipcMain.handle(`tagscape:${op}`, (event, payload) => ipcCall(handlers, op, payload, event.senderFrame, grants));
   }
 
   const win = new BrowserWindow(secureWindowOptions(PRELOAD));
+  ipcMain.handle(OPEN_DATA_CHANNEL, async (event) => {
+    if (!fromAppPage(event.senderFrame)) return null;
+    const r = await dialog.showOpenDialog(win, { title: 'Open jets', properties: ['openFile'], filters: [{ name: 'Jet data', extensions: DATA_FILE_EXTENSIONS }, { name: 'All files', extensions: ['*'] }] });
+    if (r.canceled || !r.filePaths.length) return null;
+    grants.grant(r.filePaths[0]);
+    return r.filePaths[0];
+  });
   streamJobs(jobs, win.webContents);
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();

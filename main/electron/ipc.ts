@@ -1,11 +1,12 @@
 /**
  * One IPC call from the window to the engine: only from Tagscape's own page in its top frame, no larger
- * than the loopback server accepts, then validated against the shared contract by the same dispatch
+ * than the loopback server accepts, reading only data files the user opened, then validated against the shared contract by the same dispatch
  * the server uses. Electron-free, so the checks are unit-tested under plain Node.
  */
 import v8 from 'node:v8';
 import { MAX_PAYLOAD_BYTES, type Reply } from '../../shared/api/contract.ts';
 import { dispatch, type Handlers } from '../server/handlers.ts';
+import type { FileGrants } from './file-access.ts';
 import { isAppUrl } from './window-options.ts';
 
 /** What the check needs of Electron's event.senderFrame (a WebFrameMain, or null once it is gone). */
@@ -14,10 +15,15 @@ export interface SenderFrame {
   parent: unknown;
 }
 
-export async function ipcCall(handlers: Handlers, op: string, payload: unknown, frame: SenderFrame | null): Promise<Reply<unknown>> {
-  if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
-    return { ok: false, error: 'Refused: the request did not come from Tagscape\'s own page.' };
-  }
+/** Only Tagscape's own page, in its top frame, may call main. */
+export function fromAppPage(frame: SenderFrame | null): boolean {
+  return !!frame && frame.parent === null && isAppUrl(frame.url);
+}
+
+export const NOT_FROM_APP = 'Refused: the request did not come from Tagscape\'s own page.';
+
+export async function ipcCall(handlers: Handlers, op: string, payload: unknown, frame: SenderFrame | null, grants?: FileGrants): Promise<Reply<unknown>> {
+  if (!fromAppPage(frame)) return { ok: false, error: NOT_FROM_APP };
   // IPC carries structured clones, not JSON: measure the clone itself.
   let size: number;
   try {
@@ -26,5 +32,7 @@ export async function ipcCall(handlers: Handlers, op: string, payload: unknown, 
     return { ok: false, error: `Invalid ${op} request: it holds values that cannot be sent.` };
   }
   if (size > MAX_PAYLOAD_BYTES) return { ok: false, error: `The request is larger than ${MAX_PAYLOAD_BYTES} bytes.` };
+  const refused = grants?.refusal(payload);
+  if (refused) return { ok: false, error: refused };
   return dispatch(handlers, op, payload);
 }

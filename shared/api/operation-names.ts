@@ -10,3 +10,6 @@ export const OPERATION_NAMES = [
 
 /** Over IPC and the socket, job events arrive on this channel. */
 export const JOB_CHANNEL = 'tagscape:job';
+
+/** Desktop only: the Open dialog for a data file (a browser page cannot hand main a path). */
+export const OPEN_DATA_CHANNEL = 'tagscape-dialog:open-data';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import type { JobInfo } from '../../shared/api/contract.ts';
+import { FileGrants, recordedDataFiles } from '../../main/electron/file-access.ts';
 import { ipcCall } from '../../main/electron/ipc.ts';
 import { JOB_CHANNEL } from '../../shared/api/operation-names.ts';
 import { streamJobs, type JobWindow } from '../../main/electron/job-stream.ts';
@@ -142,5 +143,40 @@ describe('Electron IPC calls', () => {
     }
     assert.deepEqual(jobs.list(), [], 'no random payload started a job');
     assert.deepEqual(await ipcCall(handlers, 'listRuns', {}, page), { ok: true, result: { runs: [] } });
+  });
+});
+
+describe('Electron file access', () => {
+  const page = { url: 'app://tagscape/index.html', parent: null };
+  const train = (data: string) => ({ job: { kind: 'train', name: 'r', data, epochs: 1 } });
+
+  it('reads only files the user opened (or a run recorded), and synthetic data', () => {
+    let recorded: string[] = [];
+    const grants = new FileGrants(() => recorded);
+    assert.equal(grants.refusal({ data: 'synthetic:2000' }), null);
+    assert.equal(grants.refusal(train('synthetic:500')), null);
+    for (const payload of [{ data: '/etc/passwd' }, train('/home/u/jets.h5'), { data: 'relative/jets.h5', run: 'r' }]) {
+      assert.match(grants.refusal(payload) ?? '', /^Tagscape reads only files you opened: choose "[^"]+" with Open file… on the Data page first\.$/);
+    }
+    grants.grant('/home/u/jets.h5');
+    assert.equal(grants.refusal(train('/home/u/jets.h5')), null);
+    assert.equal(grants.refusal(train('/home/u/../u/jets.h5')), null, 'the same file by another spelling');
+    assert.notEqual(grants.refusal({ data: '/home/u/other.h5' }), null);
+    recorded = ['/data/run-file.h5'];
+    assert.equal(grants.refusal({ run: 'r', data: '/data/run-file.h5' }), null);
+    assert.equal(grants.refusal({ listRuns: true }), null, 'a payload without data');
+  });
+
+  it('finds the data files recorded in the runs of a workspace', () => {
+    const configs: Record<string, unknown> = { a: { data: { spec: '/x/a.h5' } }, b: { data: { spec: 'synthetic:10' } }, c: null };
+    const ws = { list: () => Object.keys(configs), readJsonIfExists: <T,>(name: string) => configs[name] as T | null };
+    assert.deepEqual(recordedDataFiles(ws), ['/x/a.h5', 'synthetic:10']);
+  });
+
+  it('is checked on every IPC call before the engine', async () => {
+    const handlers = createHandlers(tmpDir(), new JobManager({ workspace: tmpDir(), maxConcurrent: 1, spawn: idleProcess }));
+    const reply = await ipcCall(handlers, 'dataSummary', { data: '/etc/hostname' }, page, new FileGrants());
+    assert.equal(reply.ok, false);
+    assert.match((reply as { error: string }).error, /only files you opened/);
   });
 });

@@ -11,6 +11,8 @@ export interface TagscapeClient {
   onJobs(listener: (jobs: JobInfo[]) => void): void;
   /** Save an exported file where the user chooses (Electron's dialog); without it the page downloads (renderer/src/export.ts). */
   save?(file: Response<'exportChart'>): Promise<void>;
+  /** Desktop only: the Open dialog; the chosen file's path, or null when cancelled. In a browser the path is typed. */
+  pickDataFile?(): Promise<string | null>;
 }
 
 export class LoopbackClient implements TagscapeClient {
@@ -52,6 +54,7 @@ export class LoopbackClient implements TagscapeClient {
 
 interface PreloadBridge {
   onJob(listener: (job: JobInfo) => void): () => void;
+  openDataFile(): Promise<string | null>;
   [op: string]: unknown;
 }
 
@@ -86,6 +89,10 @@ export class PreloadClient implements TagscapeClient {
   onJobs(listener: (jobs: JobInfo[]) => void): void {
     this.listeners.push(listener);
     listener([...this.jobs.values()]);
+  }
+
+  pickDataFile(): Promise<string | null> {
+    return this.bridge.openDataFile();
   }
 }
 
