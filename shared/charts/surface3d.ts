@@ -98,7 +98,8 @@ export function surface3dChart(input: Surface3DInput): Record<string, unknown> {
     backgroundColor: '#fff',
     animation: false,
     visualMap: {
-      type: 'continuous', min: lo, max: hi, dimension: 2, seriesIndex: 0, calculable: false, right: 10, top: 40, itemHeight: 240, itemWidth: 14,
+      // Short enough that its lower label stays clear of the y axis name, which ends near the bottom right.
+      type: 'continuous', min: lo, max: hi, dimension: 2, seriesIndex: 0, calculable: false, right: 10, top: 40, itemHeight: 180, itemWidth: 14,
       inRange: { color: input.diverging ? DIVERGING : SEQUENTIAL },
       text: [`${hi.toPrecision(4)}`, `${lo.toPrecision(4)}`], textStyle: { fontFamily: FONT, fontSize: 12, color: '#000' },
     },
@@ -107,6 +108,8 @@ export function surface3dChart(input: Surface3DInput): Record<string, unknown> {
     // The height axis spans the colour range (shared by surfaces side by side, so they compare by eye).
     zAxis3D: axisStyle(input.zTitle, ...niceBounds(lo, hi)),
     grid3D: {
+      // The scene stops short of the colour bar on the right.
+      right: 70,
       boxWidth: 100, boxDepth: 100, boxHeight: 60,
       viewControl: { projection: 'perspective', alpha: 28, beta: 35, distance: 210 },
       axisLine: { lineStyle: { color: '#000' } },

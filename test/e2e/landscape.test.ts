@@ -7,39 +7,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { chromium, type Browser } from 'playwright-core';
 import { loadData } from '../../main/engine/data/load.ts';
 import { evaluateRun } from '../../main/engine/evaluate/evaluate-run.ts';
 import { startTraining } from '../../main/engine/train/run.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
-import { ROOT, backend, tmpDir } from '../helpers.ts';
+import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
+import { colours } from './pictures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const DATA = 'synthetic:3000';
-
-/**
- * How many different colours a screenshot holds, counted by the browser from the PNG itself. The
- * function is passed as text: it runs in the page, whose DOM types this Node-side file does not load.
- */
-async function colours(page: Page, png: Buffer): Promise<number> {
-  return page.evaluate(`(async () => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,${png.toString('base64')}';
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set();
-    for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-    return seen.size;
-  })()`);
-}
 
 describe('the Landscape page', { skip: SKIP }, () => {
   let server: Server;
@@ -58,8 +37,7 @@ describe('the Landscape page', { skip: SKIP }, () => {
     const ev = evaluateRun(workspace, 'nominal', data);
     const b = [...ev.rows.keys()].filter((k) => ev.labels[k] === 0).map((k) => ({ jet: ev.rows[k], loss: -Math.log(ev.probs[k * 4]) })).sort((p, q) => p.loss - q.loss);
     jet = b[Math.floor(b.length / 2)].jet;
-    const outDir = tmpDir('tagscape-ui-');
-    await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
+    const outDir = await builtRenderer();
     server = await serve({ workspace, port: 0, staticDir: outDir, maxJobs: 1 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
-import { build } from 'vite';
 import type { JobInfo } from '../../shared/api/contract.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
-import { ROOT, backend, tmpDir } from '../helpers.ts';
+import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
+import { PDFTOPPM, meanGrey, pdfFirstPage } from './pictures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const PDFTOPPM = '/usr/bin/pdftoppm';
 const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const PAGES = ['Data', 'Train', 'Evaluate', 'Robustness', 'Inspect', 'Landscape', 'Runs', 'Export'];
@@ -32,17 +30,6 @@ async function bytesOf(download: Download): Promise<Buffer> {
   return fs.readFileSync((await download.path())!);
 }
 
-/** Mean grey level (0 black .. 255 white) of a PDF's first page, rendered by poppler. */
-function meanGrey(pdf: Buffer): number {
-  const dir = tmpDir();
-  fs.writeFileSync(path.join(dir, 'f.pdf'), pdf);
-  execFileSync(PDFTOPPM, ['-r', '30', '-gray', '-f', '1', '-l', '1', '-singlefile', path.join(dir, 'f.pdf'), path.join(dir, 'p')]);
-  const pgm = fs.readFileSync(path.join(dir, 'p.pgm'));
-  const header = /^P5\s+\d+\s+\d+\s+\d+\s/.exec(pgm.subarray(0, 64).toString('latin1'))!;
-  const px = pgm.subarray(header[0].length);
-  return px.reduce((a, b) => a + b, 0) / px.length;
-}
-
 describe('the app shell: pages, keyboard, theme, persistence and export', { skip: SKIP }, () => {
   let server: Server;
   let browser: Browser;
@@ -51,8 +38,7 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
 
   before(async () => {
     await backend();
-    const outDir = tmpDir('tagscape-shell-');
-    await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
+    const outDir = await builtRenderer();
     server = await serve({ workspace: tmpDir(), port: 0, staticDir: outDir, maxJobs: 1 });
     // A small completed run for the Export page's run figures.
     const job = server.jobs.start({ kind: 'train', name: 'tiny', data: 'synthetic:1500', epochs: 2, hidden: [16], batchSize: 128 });
@@ -141,7 +127,7 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
     const pdf = await bytesOf(download);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
     assert.match(download.suggestedFilename(), /^inputs-.*\.pdf$/);
-    if (fs.existsSync(PDFTOPPM)) assert.ok(meanGrey(pdf) > 200, 'a white page with dark ink');
+    if (fs.existsSync(PDFTOPPM)) assert.ok(meanGrey(pdfFirstPage(pdf)) > 200, 'a white page with dark ink');
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('.chart-tools button[data-format=png] >> nth=1')]);
     assert.deepEqual([...(await bytesOf(png)).subarray(1, 4)], [0x50, 0x4e, 0x47]);
     assert.match(String(await page.textContent('.chart-status >> nth=1')), /Saved input-correlations\.png/);

@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { build } from 'vite';
 import { serve, type Server } from '../../main/server/serve.ts';
-import { ROOT, backend, tmpDir } from '../helpers.ts';
+import { backend, builtRenderer, tmpDir } from '../helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
@@ -17,8 +16,7 @@ describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
 
   before(async () => {
     await backend();
-    const outDir = tmpDir('tagscape-ui-');
-    await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
+    const outDir = await builtRenderer();
     server = await serve({ workspace: tmpDir(), port: 0, staticDir: outDir, maxJobs: 1 });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
