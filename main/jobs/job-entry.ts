@@ -30,7 +30,11 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
   switch (spec.kind) {
     case 'train':
     case 'resume': {
-      const [{ openJets }, { resumeTraining, startTraining }] = await Promise.all([import('../engine/data/open.ts'), import('../engine/train/run.ts')]);
+      const [{ openJets }, { resumeTraining, startTraining }, { trainConfigFrom }] = await Promise.all([
+        import('../engine/data/open.ts'),
+        import('../engine/train/run.ts'),
+        import('../engine/train/config.ts'),
+      ]);
       const callbacks = {
         signal,
         onBatchEnd: (p: { epoch: number; batch: number; batches: number; loss: number }) => {
@@ -42,11 +46,11 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
       // As the command line: large .h5/.parquet files (above STREAM_THRESHOLD_BYTES of inputs) are streamed from disk, unless the spec says.
       const stream = spec.stream ?? 'auto';
       if (spec.kind === 'resume') return resumeTraining({ workspace, name: spec.name, epochs: spec.epochs, open: { stream }, callbacks });
-      const { kind: _kind, name, data, stream: _stream, ...config } = spec;
+      const { kind: _kind, name, data, stream: _stream, ...options } = spec;
       const jets = await openJets(data, { seed: spec.seed, stream });
       noteStreaming(jets);
       try {
-        return await startTraining({ workspace, name, data: jets, config, callbacks });
+        return await startTraining({ workspace, name, data: jets, config: trainConfigFrom(options), callbacks });
       } finally {
         await jets.close();
       }

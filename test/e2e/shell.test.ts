@@ -134,6 +134,11 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
   });
 
   it('lists run figures and the session charts on the Export page and writes them into one PDF', async () => {
+    // Another input on the Data page redraws its histogram under a new title: Export lists it once, as last seen.
+    const current = await page.inputValue('form.data select[name=feature]');
+    const other = (await page.$$eval('form.data select[name=feature] option', (o) => o.map((x) => x.getAttribute('value') ?? ''))).find((f) => f !== current)!;
+    await page.selectOption('form.data select[name=feature]', other);
+    await page.waitForSelector(`.chart-tools[aria-label="Export Inputs ${other}"]`, { timeout: 60_000 });
     await page.click('nav button:has-text("Export")');
     await page.waitForSelector('form.export input[value=tiny]:checked');
     await page.click('form.export button[type=submit]');
@@ -141,6 +146,7 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
     const titles = await page.$$eval('ul.figures li', (li) => li.map((l) => l.textContent ?? ''));
     assert.ok(titles.some((t) => /training history/.test(t)), titles.join(' | '));
     assert.ok(titles.some((t) => /Input correlations/.test(t) && /data page/.test(t)), titles.join(' | '));
+    assert.deepEqual(titles.filter((t) => t.includes('Inputs ')).map((t) => t.trim()), [`Inputs ${other} (data page)`], 'one histogram: the input picked last');
     await page.waitForSelector('.maps .chart svg');
     const texts = await page.$$eval('.maps .chart svg text', (t) => t.map((x) => x.textContent ?? ''));
     for (const t of ['CMS', 'b-jet efficiency', 'light-flavour-jet mistag rate', 'epoch', '0.9']) assert.ok(texts.includes(t), `"${t}" drawn in the previews`);

@@ -148,6 +148,11 @@ describe('the click-through study', { skip: SKIP }, () => {
     }
     assert.equal((await page.$$('table.confusion tbody tr')).length, 4);
     await shot(page, 'evaluate');
+    // The rejection view and back: the same chart redrawn twice (Export must list it once).
+    for (const [view, axis] of [['rejection', 'light-flavour-jet rejection'], ['mistag', 'light-flavour-jet mistag rate']]) {
+      await page.check(`input[name=view][value=${view}]`);
+      await page.waitForSelector(`.maps .chart svg text:text-is("${axis}")`);
+    }
   });
 
   it('scans both runs under FGSM and ranks the inputs it moved', async () => {
@@ -293,6 +298,7 @@ describe('the click-through study', { skip: SKIP }, () => {
       assert.ok(titles.some((x) => x.includes(t)), `"${t}" among the figures: ${titles.join(' | ')}`);
     }
     assert.equal((pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length, titles.length, 'one page per listed figure');
+    assert.equal(titles.filter((t) => /ROC BvL (mistag|rejection)/.test(t)).length, 1, `the ROC chart once, in its last view: ${titles.join(' | ')}`);
     if (fs.existsSync(PDFTOPPM)) {
       const grey = pdfFirstPage(pdf, { dpi: 60, png: path.join(ARTIFACTS, 'study-export-page1.png') });
       const ink = grey.filter((v) => v < 128).length / grey.length;

@@ -96,5 +96,11 @@ describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
     await page.click('form.train button[type=submit]');
     const alert = await page.waitForSelector('[role=alert]');
     assert.match(String(await alert.textContent()), /Invalid startJob request at job\.name/);
+    // The form checks its own fields first, naming the one that is wrong.
+    await page.fill('input[name=name]', 'fine');
+    await page.fill('input[name=hidden]', '100,abc');
+    await page.click('form.train button[type=submit]');
+    await page.waitForSelector('[role=alert]:has-text("Hidden layers must be")');
+    assert.equal(await page.getAttribute('input[name=hidden]', 'aria-invalid'), 'true');
   });
 });

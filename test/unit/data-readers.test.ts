@@ -12,6 +12,7 @@ import { canStream, openJets } from '../../main/engine/data/open.ts';
 import { readRoot } from '../../main/engine/data/root.ts';
 import { rocCurve } from '../../main/engine/metrics/roc.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
+import { syntheticUciJets, writeUciJson } from '../fixtures-uci.ts';
 import { SHARED_DATA, SHARED_SKIP, tmpDir } from '../helpers.ts';
 
 const ROOT_DIR = path.join(SHARED_DATA, 'root');
@@ -348,6 +349,8 @@ describe('damaged files (fuzz)', () => {
     sources.push(['h5', fs.readFileSync(path.join(dir, 'src.h5'))]);
     writeCsv(path.join(dir, 'src.csv'), small);
     sources.push(['csv', fs.readFileSync(path.join(dir, 'src.csv'))]);
+    writeUciJson(path.join(dir, 'src.json.gz'), syntheticUciJets({ jets: 40, seed: 9 }));
+    sources.push(['json.gz', fs.readFileSync(path.join(dir, 'src.json.gz'))]);
     if (!SHARED_SKIP) {
       sources.push(['root', fs.readFileSync(path.join(ROOT_DIR, 'uproot-simple.root'))]);
       sources.push(['root', fs.readFileSync(PFNANO)]);
@@ -370,7 +373,7 @@ describe('damaged files (fuzz)', () => {
         cases.push({ name: `s${s}-flip${k}.${ext}`, bytes: b });
       }
       // The right bytes behind the wrong extension (.h5 too: its reader must turn them away before HDF5 sees them).
-      for (const other of ['npy', 'npz', 'parquet', 'csv', 'root', 'h5']) if (other !== ext) cases.push({ name: `s${s}-as.${other}`, bytes: big ? bytes.subarray(0, 4096) : bytes });
+      for (const other of ['npy', 'npz', 'parquet', 'csv', 'root', 'h5', 'json.gz']) if (other !== ext) cases.push({ name: `s${s}-as.${other}`, bytes: big ? bytes.subarray(0, 4096) : bytes });
     });
     assert.ok(cases.length >= (SHARED_SKIP ? 260 : 290), `${cases.length} damaged files`);
 

@@ -19,7 +19,7 @@ export const inspectDataCommand: CommandSpec = {
     json: { type: 'boolean' },
   },
   help: [
-    ['--data FILE', '.root (NanoAOD/PFNano Events tree), .npy/.npz, .parquet, .csv, .h5 or synthetic:N'],
+    ['--data FILE', '.root (NanoAOD/PFNano Events tree), .npy/.npz, .parquet, .csv, .h5, .json.gz (UCI Jet Flavor) or synthetic:N'],
     ['--map MAPPING.json', 'tables only: column -> schema feature, the label column and its values -> classes'],
     ['--eta-max 2.5', 'ROOT files: keep jets with |eta| below this'],
     ['--pt-min 20', 'ROOT files: keep jets with pT (GeV) above this'],
@@ -40,7 +40,9 @@ export const inspectDataCommand: CommandSpec = {
     // Defaults are counted over the found inputs that have one: pT, eta and the counts never do.
     const withDefault = data.schema.features.map((f, j) => (found.has(f.name) && !Number.isNaN(f.defaultValue) ? j : -1)).filter((j) => j >= 0);
     let atDefault = 0;
-    for (let i = 0; i < data.n; i++) for (const j of withDefault) if (data.features[i * F + j] === data.schema.features[j].defaultValue) atDefault++;
+    // Compared in float32, the precision the jets are held in (UCI defaults such as -0.001 are not exact floats).
+    const defs = withDefault.map((j) => Math.fround(data.schema.features[j].defaultValue));
+    for (let i = 0; i < data.n; i++) withDefault.forEach((j, k) => (atDefault += data.features[i * F + j] === defs[k] ? 1 : 0));
     const entries = data.n * withDefault.length;
     const result = {
       data: data.source.spec,
@@ -54,6 +56,7 @@ export const inspectDataCommand: CommandSpec = {
       reset_slots: report?.reset_slots ?? 0,
       nonfinite_replaced: report?.nonfinite_replaced ?? 0,
       nonfinite_by_feature: report?.nonfinite_by_feature ?? {},
+      below_default_replaced: report?.below_default_replaced ?? 0,
       selection: report?.selection ?? null,
       external_taggers: report?.external_taggers ?? [],
       hash: data.source.hash,
@@ -67,7 +70,7 @@ export const inspectDataCommand: CommandSpec = {
         : []),
       `  inputs found: ${result.features_found} of ${F}${result.features_missing.length ? `; missing: ${result.features_missing.join(', ')}` : ''}`,
       `  entries at their default value: ${fmt(result.defaults_fraction, 3)}`,
-      `  leftover track slots reset: ${result.reset_slots}; NaN/Inf entries set to the default: ${result.nonfinite_replaced}`,
+      `  leftover track slots reset: ${result.reset_slots}; NaN/Inf entries set to the default: ${result.nonfinite_replaced}${report?.below_default_replaced !== undefined ? `; entries below their default set to it: ${result.below_default_replaced}` : ''}`,
       ...(result.external_taggers.length ? [`  external tagger scores (--external): ${result.external_taggers.join(', ')}`] : []),
     ];
     out.result(result, lines.join('\n'));

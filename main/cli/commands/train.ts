@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { LOSS_NAMES, TRAIN_DEFAULTS as D } from '../../../shared/train-defaults.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { aucTable } from '../../engine/metrics/evaluate.ts';
-import type { TrainConfig } from '../../engine/train/config.ts';
+import { trainConfigFrom, type TrainOptions } from '../../engine/train/config.ts';
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/train/run.ts';
 import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { DATA_HELP, DATA_OPTIONS, openData, openOptions } from '../data-options.ts';
@@ -43,18 +44,18 @@ export const trainCommand: CommandSpec = {
     ...DATA_HELP,
     ['--workspace DIR', 'workspace folder holding the runs'],
     ['--name RUN', 'run name (letters, digits, . _ -)'],
-    ['--epochs E', 'total epochs (default 10; with --resume the new total)'],
-    ['--seed S', 'seed of init, split, shuffling, dropout and synthetic data (default 1)'],
-    ['--batch B', 'batch size (default 512)'],
-    ['--lr LR', 'initial learning rate lr0, schedule lr0/(1+epoch/30) (default 1e-3)'],
-    ['--loss crossentropy|focal', 'loss function (default crossentropy)'],
-    ['--focal-gamma G', 'focal-loss gamma (default 2)'],
-    ['--patience P', 'early stopping after P epochs without a better validation loss (default 10)'],
-    ['--hidden 100,100,...', 'hidden layer widths (default 5 x 100)'],
-    ['--dropout R', 'dropout rate (default 0.1)'],
+    ['--epochs E', `total epochs (default ${D.epochs}; with --resume the new total)`],
+    ['--seed S', `seed of init, split, shuffling, dropout and synthetic data (default ${D.seed})`],
+    ['--batch B', `batch size (default ${D.batchSize})`],
+    ['--lr LR', `initial learning rate lr0, schedule lr0/(1+epoch/30) (default ${D.learningRate})`],
+    [`--loss ${LOSS_NAMES.join('|')}`, `loss function (default ${D.loss})`],
+    ['--focal-gamma G', `focal-loss gamma (default ${D.focalGamma})`],
+    ['--patience P', `early stopping after P epochs without a better validation loss (default ${D.patience})`],
+    ['--hidden 100,100,...', `hidden layer widths (default ${D.hidden.join(',')})`],
+    ['--dropout R', `dropout rate (default ${D.dropout})`],
     ['--reweight', 'reweight all flavours to the b-jet pT-eta spectrum'],
     ['--adv fgsm|ngm|pgd', 'adversarial training: batches replaced by attacked ones (dropout active while attacking)'],
-    ['--eps E', 'adversarial eps in training sigma (default 0.01)'],
+    ['--eps E', `adversarial eps in training sigma (default ${D.adversarialEps})`],
     ['--adv-fraction F', 'fraction of batches attacked: 1 = every batch (the paper), 0.5 = every second (default 1)'],
     ['--adv-warmup N', 'nominal epochs before attacks start (default 0)'],
     ['--steps K, --alpha A, --norm linf|l2', 'PGD settings for --adv pgd'],
@@ -100,7 +101,9 @@ export const trainCommand: CommandSpec = {
       } else {
         const spec = requireString(v, 'data', 'train');
         const seed = optionalNumber(v, 'seed', { integer: true, min: 0 });
-        const config: Partial<TrainConfig> = {
+        const loss = v.loss as string | undefined;
+        if (loss !== undefined && loss !== 'crossentropy' && loss !== 'focal') throw new CliError(`--loss must be ${LOSS_NAMES.join(' or ')}, not "${loss}".`, 2);
+        const options: TrainOptions = {
           epochs,
           seed,
           batchSize: optionalNumber(v, 'batch', { integer: true, min: 1 }),
@@ -110,15 +113,17 @@ export const trainCommand: CommandSpec = {
           dropout: optionalNumber(v, 'dropout'),
           reweight: v.reweight ? true : undefined,
           gradPenalty: optionalNumber(v, 'grad-penalty', { min: 0 }),
+          loss,
+          focalGamma: optionalNumber(v, 'focal-gamma', { min: 0 }),
         };
         if (v.adv !== undefined) {
           const attack = String(v.adv);
           if (attack !== 'fgsm' && attack !== 'ngm' && attack !== 'pgd') throw new CliError(`--adv must be fgsm, ngm or pgd, not "${attack}".`, 2);
           const norm = v.norm as string | undefined;
           if (norm !== undefined && norm !== 'linf' && norm !== 'l2') throw new CliError(`--norm must be linf or l2, not "${norm}".`, 2);
-          config.adversarial = {
+          options.adversarial = {
             attack,
-            eps: optionalNumber(v, 'eps', { min: 0 }) ?? 0.01,
+            eps: optionalNumber(v, 'eps', { min: 0 }) ?? D.adversarialEps,
             fraction: optionalNumber(v, 'adv-fraction', { min: 0 }) ?? 1,
             warmupEpochs: optionalNumber(v, 'adv-warmup', { integer: true, min: 0 }) ?? 0,
             steps: optionalNumber(v, 'steps', { integer: true, min: 1 }),
@@ -128,15 +133,9 @@ export const trainCommand: CommandSpec = {
         } else if (['eps', 'adv-fraction', 'adv-warmup', 'steps', 'alpha', 'norm'].some((k) => v[k] !== undefined)) {
           throw new CliError('--eps, --adv-fraction, --adv-warmup, --steps, --alpha and --norm need --adv fgsm|ngm|pgd.', 2);
         }
-        if (v.loss !== undefined || v['focal-gamma'] !== undefined) {
-          const lossName = (v.loss as string | undefined) ?? 'crossentropy';
-          if (lossName !== 'crossentropy' && lossName !== 'focal') throw new CliError(`--loss must be crossentropy or focal, not "${lossName}".`, 2);
-          config.loss = { name: lossName, gamma: optionalNumber(v, 'focal-gamma', { min: 0 }) ?? 2 };
-        }
-        for (const k of Object.keys(config) as Array<keyof TrainConfig>) if (config[k] === undefined) delete config[k];
-        const data = await openData(spec, v, out, seed ?? 1);
+        const data = await openData(spec, v, out, seed ?? D.seed);
         try {
-          result = await startTraining({ workspace, name, data, config, callbacks });
+          result = await startTraining({ workspace, name, data, config: trainConfigFrom(options), callbacks });
         } finally {
           await data.close();
         }

@@ -17,7 +17,7 @@ export interface DataSource {
   spec: string;
   /** sha256 of the file bytes (then of the mapping file's, when one is used), or of the generator spec. */
   hash: string;
-  kind: 'synthetic' | 'hdf5' | 'root' | 'npy' | 'npz' | 'parquet' | 'csv';
+  kind: 'synthetic' | 'hdf5' | 'root' | 'npy' | 'npz' | 'parquet' | 'csv' | 'uci-json';
   /** The mapping file that named the columns, when one was used. */
   mapping?: string;
 }

@@ -9,6 +9,7 @@ import { readMapping, tableToDataset, type ColumnTable, type ImportReport, type 
 import { readNpy, readNpz } from './npy.ts';
 import { readParquet } from './parquet.ts';
 import type { JetSelection } from './root.ts';
+import { readUciJson } from './uci-json.ts';
 
 /**
  * Parse "synthetic:N" with optional ":seed=S" and ":fractions=a/b/c/d" parts (the form stored in run
@@ -49,7 +50,7 @@ const TABLE_READERS: Record<string, { format: ImportReport['format']; kind: Data
   '.csv': { format: 'csv', kind: 'csv' },
 };
 
-const SUPPORTED = '.h5/.hdf5 (Tagscape layout), .root (CMS NanoAOD/PFNano), .npy/.npz, .parquet, .csv, or synthetic:N';
+const SUPPORTED = '.h5/.hdf5 (Tagscape layout), .root (CMS NanoAOD/PFNano), .npy/.npz, .parquet, .csv, .json.gz/.json (UCI Jet Flavor), or synthetic:N';
 
 /** Load jets from "synthetic:N" or a data file. */
 export async function loadData(spec: string, options: LoadOptions = {}): Promise<JetDataset> {
@@ -60,7 +61,8 @@ export async function loadData(spec: string, options: LoadOptions = {}): Promise
 export async function loadDataWithReport(spec: string, options: LoadOptions = {}): Promise<LoadedData> {
   const synth = parseSyntheticSpec(spec, options.seed ?? 1);
   if (synth) return plain(generateJets(synth), options);
-  const ext = path.extname(spec).toLowerCase();
+  // The UCI data set comes as dataset.json.gz: both extensions name the format.
+  const ext = /\.json\.gz$/i.test(spec) ? '.json.gz' : path.extname(spec).toLowerCase();
   if (!fs.existsSync(spec)) throw new Error(`${spec}: no such file.`);
   if (fs.statSync(spec).isDirectory()) throw new Error(`${spec}: is a folder; give a data file (${SUPPORTED}).`);
   if (options.map && !(ext in TABLE_READERS)) {
@@ -71,6 +73,7 @@ export async function loadDataWithReport(spec: string, options: LoadOptions = {}
     const { readRoot } = await import('./root.ts');
     return readRoot(spec, { selection: options.selection, external: options.external, allowMissingFeatures: options.allowMissingFeatures });
   }
+  if (ext === '.json.gz' || ext === '.json') return readUciJson(spec, { external: options.external });
   const reader = TABLE_READERS[ext];
   if (!reader) throw new Error(`${spec}: Tagscape reads ${SUPPORTED}; "${ext || 'no extension'}" is not one of them.`);
   return readTable(spec, reader, options);

@@ -49,7 +49,7 @@ export interface SelectionReport {
 
 /** What an import did to the file's values; printed by `inspect-data`. */
 export interface ImportReport {
-  format: 'root' | 'npy' | 'npz' | 'parquet' | 'csv';
+  format: 'root' | 'npy' | 'npz' | 'parquet' | 'csv' | 'uci-json';
   /** The column or branch each found schema feature was read from. */
   features_found: Record<string, string>;
   features_missing: string[];
@@ -57,6 +57,8 @@ export interface ImportReport {
   reset_slots: number;
   nonfinite_replaced: number;
   nonfinite_by_feature: Record<string, number>;
+  /** UCI Jet Flavor only: entries below their feature's default (such as the writer's -1 "no vertex" markers) set to the default, as the paper's code does. */
+  below_default_replaced?: number;
   /** The jet selection (ROOT files only: prepared tables are read as they are). */
   selection: SelectionReport | null;
   /** Score branches/columns of existing taggers that `--external` can evaluate. */

@@ -27,8 +27,6 @@ export function assignFrom(v: tf.Variable, t: tf.Tensor): void {
   t.dispose();
 }
 
-export const DEFAULT_HIDDEN = [100, 100, 100, 100, 100];
-
 export class Mlp {
   readonly weights: tf.Variable[] = [];
   readonly biases: tf.Variable[] = [];

@@ -1,6 +1,6 @@
 import { ATTACK_KINDS, validateAttack, type AttackKind } from '../attacks/spec.ts';
-import type { LossConfig } from '../model/losses.ts';
-import { DEFAULT_HIDDEN } from '../model/mlp.ts';
+import { TRAIN_DEFAULTS } from '../../../shared/train-defaults.ts';
+import type { LossConfig, LossName } from '../model/losses.ts';
 
 /** Everything that determines a training run besides the data. Defaults follow the paper's DeepCSV setup. */
 export interface TrainConfig {
@@ -47,20 +47,49 @@ export interface AdversarialConfig {
   norm?: 'linf' | 'l2';
 }
 
+const D = TRAIN_DEFAULTS;
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  epochs: 10,
-  batchSize: 512,
-  learningRate: 1e-3,
-  loss: { name: 'crossentropy', gamma: 2 },
-  patience: 10,
-  seed: 1,
-  hidden: DEFAULT_HIDDEN,
-  dropout: 0.1,
-  reweight: false,
+  epochs: D.epochs,
+  batchSize: D.batchSize,
+  learningRate: D.learningRate,
+  loss: { name: D.loss, gamma: D.focalGamma },
+  patience: D.patience,
+  seed: D.seed,
+  hidden: [...D.hidden],
+  dropout: D.dropout,
+  reweight: D.reweight,
   splitFractions: [0.72, 0.08, 0.2],
   adversarial: null,
-  gradPenalty: 0,
+  gradPenalty: D.gradPenalty,
 };
+
+/** Training settings as the command line and a Train job give them: flat, and each omitted one takes its default. */
+export interface TrainOptions {
+  epochs?: number;
+  seed?: number;
+  batchSize?: number;
+  learningRate?: number;
+  patience?: number;
+  hidden?: number[];
+  dropout?: number;
+  reweight?: boolean;
+  gradPenalty?: number;
+  loss?: LossName;
+  /** The focal loss's gamma; given alone it keeps the default loss (and is stored, unused). */
+  focalGamma?: number;
+  adversarial?: AdversarialConfig;
+}
+
+/** The TrainConfig entries these options set (startTraining fills in the rest from DEFAULT_TRAIN_CONFIG). */
+export function trainConfigFrom(options: TrainOptions): Partial<TrainConfig> {
+  const { loss, focalGamma, ...rest } = options;
+  const config: Partial<TrainConfig> = { ...rest };
+  if (loss !== undefined || focalGamma !== undefined) {
+    config.loss = { name: loss ?? DEFAULT_TRAIN_CONFIG.loss.name, gamma: focalGamma ?? DEFAULT_TRAIN_CONFIG.loss.gamma };
+  }
+  for (const k of Object.keys(config) as Array<keyof TrainConfig>) if (config[k] === undefined) delete config[k];
+  return config;
+}
 
 export function validateTrainConfig(c: TrainConfig): void {
   const bad = (what: string) => {
