@@ -23,6 +23,13 @@ describe('the size check before a whole load', () => {
     await writeJetsH5(file, generateJets({ jets: 200, seed: 4 }));
     assert.equal(wholeLoadBytes(file), fs.statSync(file).size);
     assert.equal(wholeLoadBytes(path.join(dir, 'missing.h5')), 0);
+    // Gzipped UCI JSON holds several times its size in inputs; its unpacked text about a third.
+    const gz = path.join(dir, 'dataset.json.gz');
+    fs.writeFileSync(gz, Buffer.alloc(1000));
+    assert.ok(wholeLoadBytes(gz) > 3 * 1000);
+    const json = path.join(dir, 'dataset.JSON');
+    fs.writeFileSync(json, Buffer.alloc(1000));
+    assert.ok(wholeLoadBytes(json) < 1000 / 2);
   });
 
   it('loads what fits exactly as loadData does, and refuses the rest before reading a byte', async () => {

@@ -11,11 +11,11 @@
  * NaN and infinities are the strings "NaN", "-NaN", "inf", "-inf". Tracks are ranked by signed d0
  * significance d0/sqrt(cov(d0, d0)), highest first (a NaN significance ranks last), and the first six
  * fill the schema's track slots; a jet with fewer tracks gets the default in the empty slots. As in the
- * paper's cleaning, a NaN/Inf entry and an entry below its feature's default (the writer's -1/-inf "no
- * vertex" markers) become the default; both are counted. Flavours 5, 4, 0 are b, c, udsg.
+ * paper's cleaning, a NaN/Inf entry and an entry below its feature's default (such as the writer's -1
+ * "no vertex" markers) become the default; both are counted. Flavours 5, 4, 0 are b, c, udsg.
  *
- * The file is gunzipped (when it starts with the gzip magic bytes) and parsed a line at a time, so only
- * the jets' 184 float32 inputs are held, never the text.
+ * The file is gunzipped (when it starts with the gzip magic bytes) and parsed a line at a time, so memory
+ * holds one line of text and the jets' float32 inputs (twice while its blocks are joined), never the file.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
