@@ -5,6 +5,8 @@ declare module 'svg-to-pdfkit' {
     assumePt?: boolean;
     preserveAspectRatio?: string;
     fontCallback?: (family: string, bold: boolean, italic: boolean, fontOptions: unknown) => string;
+    /** An <image> link to the data (a data: URL or a path) to draw; '' draws nothing. */
+    imageCallback?: (link: string) => string;
   }
   export default function SVGtoPDF(doc: PDFKit.PDFDocument, svg: string, x: number, y: number, options?: Options): void;
 }

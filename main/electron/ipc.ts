@@ -4,7 +4,7 @@
  * the server uses. Electron-free, so the checks are unit-tested under plain Node.
  */
 import v8 from 'node:v8';
-import { MAX_PAYLOAD_BYTES, type Reply } from '../../shared/api/contract.ts';
+import { EXPORT_OPERATIONS, MAX_EXPORT_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES, type Reply } from '../../shared/api/contract.ts';
 import { dispatch, type Handlers } from '../server/handlers.ts';
 import type { FileGrants } from './file-access.ts';
 import { isAppUrl } from './window-options.ts';
@@ -31,7 +31,8 @@ export async function ipcCall(handlers: Handlers, op: string, payload: unknown, 
   } catch {
     return { ok: false, error: `Invalid ${op} request: it holds values that cannot be sent.` };
   }
-  if (size > MAX_PAYLOAD_BYTES) return { ok: false, error: `The request is larger than ${MAX_PAYLOAD_BYTES} bytes.` };
+  const limit = EXPORT_OPERATIONS.includes(op) ? MAX_EXPORT_PAYLOAD_BYTES : MAX_PAYLOAD_BYTES;
+  if (size > limit) return { ok: false, error: `The request is larger than ${limit} bytes.` };
   const refused = grants?.refusal(payload);
   if (refused) return { ok: false, error: refused };
   return dispatch(handlers, op, payload);

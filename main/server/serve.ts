@@ -42,13 +42,22 @@ function csp(port: number): string {
   ].join('; ');
 }
 
+/** A %-encoded part of a request, or null when its encoding is broken (which must not throw in a handler). */
+function decoded(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
 function tokenOf(req: http.IncomingMessage, url: URL): string | null {
   const q = url.searchParams.get('token');
   if (q) return q;
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7);
   const cookie = /(?:^|;\s*)tagscape_token=([^;]+)/.exec(req.headers.cookie ?? '');
-  return cookie ? decodeURIComponent(cookie[1]) : null;
+  return cookie ? decoded(cookie[1]) : null;
 }
 
 function same(a: string, b: string): boolean {
@@ -97,12 +106,13 @@ export async function serve(options: ServeOptions): Promise<Server> {
         } catch {
           return send(res, 400, { ok: false, error: 'The request body is not valid JSON.' });
         }
-        void dispatch(handlers, decodeURIComponent(url.pathname.slice(5)), payload).then((reply) => send(res, reply.ok ? 200 : 400, reply));
+        void dispatch(handlers, decoded(url.pathname.slice(5)), payload).then((reply) => send(res, reply.ok ? 200 : 400, reply));
       });
       return;
     }
     // Static renderer files, confined to staticDir.
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const rel = url.pathname === '/' ? 'index.html' : (decoded(url.pathname) ?? '').replace(/^\/+/, '');
+    if (!rel) return send(res, 404, 'Not found.\n');
     const file = path.resolve(staticDir, rel);
     if (!file.startsWith(staticDir + path.sep)) return send(res, 404, 'Not found.\n');
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {

@@ -181,7 +181,12 @@ export const OPERATIONS = {
     response: z.object({ title: z.string(), option: z.record(z.string(), z.unknown()) }),
   },
   /** One chart as PDF, SVG or PNG (dpi default 300); width/height in points, default 600 x 450. */
-  exportChart: { request: ChartPage.extend({ format: z.enum(['png', 'svg', 'pdf']), dpi: z.number().int().min(36).max(1200).optional() }).strict(), response: ExportedFile },
+  exportChart: {
+    request: ChartPage.extend({ format: z.enum(['png', 'svg', 'pdf']), dpi: z.number().int().min(36).max(1200).optional() }).strict()
+      // A PNG is allocated whole: bound its pixels, not only its sides (4000 pt at 1200 dpi would be 18 GB).
+      .refine((r) => r.format !== 'png' || (r.width ?? 600) * (r.height ?? 450) * ((r.dpi ?? 300) / 72) ** 2 <= MAX_PNG_PIXELS, { message: 'a PNG may have at most 100 megapixels; lower the dpi or the size', path: ['dpi'] }),
+    response: ExportedFile,
+  },
   /** Several charts as the pages of one PDF. */
   exportCharts: { request: z.object({ charts: z.array(ChartPage).min(1).max(64), title: z.string().max(200).optional() }).strict(), response: ExportedFile },
   dataSummary: {
@@ -215,6 +220,7 @@ export type JobEvent = z.infer<typeof JobEvent>;
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: string };
 
 export const MAX_PAYLOAD_BYTES = 1 << 20;
+export const MAX_PNG_PIXELS = 100e6;
 /** Exports carry a chart's whole option (a 201 x 201 loss map is a few MB of JSON). */
 export const MAX_EXPORT_PAYLOAD_BYTES = 16 << 20;
 export const EXPORT_OPERATIONS: readonly string[] = ['exportChart', 'exportCharts'];

@@ -164,6 +164,14 @@ describe('exportChart and exportCharts over the loopback API', () => {
     await refused('exportChart', { option: { graphic: [{ type: 'image', style: { image: '/etc/hostname' } }] }, format: 'pdf' }, /embedded images only/);
     await refused('exportChart', { option: { series: [{ type: 'scatter', symbol: 'image:///etc/hostname', data: [[0, 0]] }] }, format: 'png' }, /embedded images only/);
     await refused('exportCharts', { charts: [] }, /at charts/);
+    // ECharts writes option strings into SVG attributes unescaped: a quote in a colour must not smuggle in an
+    // <image> that the PDF or PNG renderer would read from disk.
+    const smuggled = 'red"/><image href="/etc/hostname" width="99" height="99"/><path stroke="red';
+    for (const format of ['pdf', 'png', 'svg']) {
+      await refused('exportChart', { option: { ...option, series: [{ type: 'line', data: [[0, 1], [1, 2]], lineStyle: { color: smuggled } }] }, format }, /cannot be exported: its option holds markup or links/);
+    }
+    await refused('exportCharts', { charts: [{ option }, { option: { ...option, backgroundColor: 'url(file:///etc/hostname)' } }] }, /cannot be exported/);
+    await refused('exportChart', { option, format: 'png', width: 4000, height: 4000, dpi: 1200 }, /at most 100 megapixels/);
     const tooBig = await fetch(`${base}/api/exportChart`, { method: 'POST', body: JSON.stringify({ option: { pad: 'x'.repeat(17 << 20) }, format: 'svg' }), headers: { authorization: `Bearer ${server.token}` } });
     assert.equal(tooBig.status, 413);
     assert.equal((await call('listRuns', {})).status, 200);

@@ -72,6 +72,15 @@ describe('loopback server', () => {
     assert.deepEqual(server.jobs.list(), [], 'no random payload started a job');
   });
 
+  it('answers broken %-encodings in the path, the operation and the cookie without falling over', async () => {
+    assert.equal((await fetch(`${base}/%E0%A4%A?token=${server.token}`)).status, 404);
+    const bad = await api('%E0%A4%A', '{}');
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /^Unknown operation/);
+    assert.equal((await fetch(`${base}/`, { headers: { cookie: 'tagscape_token=%E0' } })).status, 401);
+    assert.equal((await api('listRuns', '{}')).status, 200, 'still serving');
+  });
+
   it('accepts the token on the WebSocket only, and answers calls and garbage there', async () => {
     const refused = await new Promise<boolean>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`);

@@ -129,6 +129,9 @@ describe('Electron IPC calls', () => {
   it('refuses oversized and uncloneable payloads with one sentence', async () => {
     const big = await ipcCall(handlers, 'dataSummary', { data: 'x'.repeat(MAX_PAYLOAD_BYTES + 1) }, page);
     assert.deepEqual(big, { ok: false, error: `The request is larger than ${MAX_PAYLOAD_BYTES} bytes.` });
+    // Exports carry a whole chart (a 201 x 201 map is a few MB), as on the loopback server.
+    const bigChart = await ipcCall(handlers, 'exportChart', { option: { pad: 'x'.repeat(MAX_PAYLOAD_BYTES + 1) }, format: 'svg' }, page);
+    assert.doesNotMatch((bigChart as { error?: string }).error ?? '', /larger than/);
     const fn = await ipcCall(handlers, 'listRuns', { f: () => 1 }, page);
     assert.equal(fn.ok, false);
   });

@@ -67,7 +67,8 @@ export async function svgPagesToPdf(pages: Array<{ svg: string; width: number; h
   const fontCallback = fontChooser(doc);
   pages.forEach((p, k) => {
     if (k > 0) doc.addPage({ size: [p.width, p.height], margin: 0 });
-    SVGtoPDF(doc, p.svg, 0, 0, { width: p.width, height: p.height, assumePt: true, fontCallback });
+    // Figures embed their images; a link to a file is never followed.
+    SVGtoPDF(doc, p.svg, 0, 0, { width: p.width, height: p.height, assumePt: true, fontCallback, imageCallback: (link: string) => (link.startsWith('data:') ? link : '') });
   });
   doc.end();
   await done;
@@ -83,8 +84,13 @@ export function svgToPng(svg: string, dpi = 300): Buffer {
   return r.render().asPng();
 }
 
-export async function renderFigure(option: Record<string, unknown>, format: FigureFormat, options: { width: number; height: number; dpi?: number; title?: string }): Promise<Buffer> {
-  const svg = renderSvg(option, options.width, options.height);
+export async function renderFigure(
+  option: Record<string, unknown>,
+  format: FigureFormat,
+  options: { width: number; height: number; dpi?: number; title?: string; /** Refuses an SVG before it is written or rendered (throws). */ checkSvg?: (svg: string) => string },
+): Promise<Buffer> {
+  const rendered = renderSvg(option, options.width, options.height);
+  const svg = options.checkSvg ? options.checkSvg(rendered) : rendered;
   if (format === 'svg') return Buffer.from(svg);
   if (format === 'pdf') return svgToPdf(svg, options.width, options.height, { title: options.title });
   return svgToPng(svg, options.dpi ?? 300);

@@ -3,7 +3,9 @@
  * builders (in wire form, see shared/charts/wire.ts), rendered by the same code as `tagscape export`
  * (render.ts). The option comes from outside, so it is checked first: only registered chart functions,
  * no 3D series (the print version of a 3D view is the wireframe figure), and no image URLs that would
- * make the renderer read files.
+ * make the renderer read files. ECharts writes option strings into SVG attributes without escaping them,
+ * so a crafted colour can still smuggle markup in: the rendered SVG is checked too, before the PDF or
+ * PNG renderer (which would follow links to local files) sees it.
  */
 import { DEFAULT_SIZE } from '../../../shared/charts/style.ts';
 import { fromWire } from '../../../shared/charts/wire.ts';
@@ -45,6 +47,22 @@ function checkOption(option: Record<string, unknown>): void {
   walk(option, '');
 }
 
+/** The elements ECharts' SVG renderer draws charts with; anything else came from the option's strings. */
+const SVG_ELEMENTS = new Set(['svg', 'g', 'defs', 'clipPath', 'linearGradient', 'radialGradient', 'stop', 'pattern', 'style', 'rect', 'circle', 'ellipse', 'line', 'path', 'polygon', 'polyline', 'text', 'tspan', 'title', 'image']);
+const REFUSED = 'This chart cannot be exported: its option holds markup or links (for example a quote inside a colour); rebuild it from the page and try again.';
+
+/** Only drawing elements, links only within the document or to embedded data, no scripts or entities. */
+export function checkRenderedSvg(svg: string): string {
+  if (/<!(DOCTYPE|ENTITY)/i.test(svg)) throw new Error(REFUSED);
+  for (const [, tag] of svg.matchAll(/<([A-Za-z][\w:-]*)/g)) if (!SVG_ELEMENTS.has(tag)) throw new Error(REFUSED);
+  for (const [, value] of svg.matchAll(/\bhref\s*=\s*["']?([^"'\s>]*)/gi)) {
+    if (!value.startsWith('#') && !/^data:image\/(png|jpeg|svg\+xml);base64,/.test(value)) throw new Error(REFUSED);
+  }
+  for (const [, target] of svg.matchAll(/url\(\s*['"]?([^)'"]*)/gi)) if (!target.startsWith('#')) throw new Error(REFUSED);
+  if (/@import|javascript:/i.test(svg)) throw new Error(REFUSED);
+  return svg;
+}
+
 function prepare(page: ChartPage): { option: Record<string, unknown>; width: number; height: number } {
   const option = fromWire(page.option);
   checkOption(option);
@@ -59,7 +77,7 @@ export function exportFilename(title: string | undefined, format: FigureFormat):
 /** One chart as a PDF, SVG or PNG (at `dpi`, default 300), exactly as `tagscape export` writes it. */
 export async function exportChart(page: ChartPage & { format: FigureFormat; dpi?: number }): Promise<ExportedFile> {
   const { option, width, height } = prepare(page);
-  const bytes = await renderFigure(option, page.format, { width, height, dpi: page.dpi, title: page.title ?? 'Tagscape figure' });
+  const bytes = await renderFigure(option, page.format, { width, height, dpi: page.dpi, title: page.title ?? 'Tagscape figure', checkSvg: checkRenderedSvg });
   return { filename: exportFilename(page.title, page.format), mime: MIME[page.format], bytes };
 }
 
@@ -67,7 +85,7 @@ export async function exportChart(page: ChartPage & { format: FigureFormat; dpi?
 export async function exportChartsPdf(pages: ChartPage[], title?: string): Promise<ExportedFile> {
   const svgs = pages.map((p) => {
     const { option, width, height } = prepare(p);
-    return { svg: renderSvg(option, width, height), width, height };
+    return { svg: checkRenderedSvg(renderSvg(option, width, height)), width, height };
   });
   const bytes = await svgPagesToPdf(svgs, { title: title ?? 'Tagscape figures' });
   return { filename: exportFilename(title ?? 'tagscape-figures', 'pdf'), mime: MIME.pdf, bytes };
