@@ -11,9 +11,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
 import { initBackend } from '../engine/backend.ts';
 import { JobManager } from '../jobs/job-manager.ts';
+import { writeFileAtomic } from '../engine/store/atomic.ts';
 import { Workspace } from '../engine/store/workspace.ts';
 import { createHandlers } from '../server/handlers.ts';
-import { OPEN_DATA_CHANNEL, OPERATION_NAMES } from '../../shared/api/operation-names.ts';
+import { OPERATIONS } from '../../shared/api/contract.ts';
+import { OPEN_DATA_CHANNEL, OPERATION_NAMES, SAVE_FILE_CHANNEL } from '../../shared/api/operation-names.ts';
 import { DATA_FILE_EXTENSIONS, FileGrants, recordedDataFiles } from './file-access.ts';
 import { fromAppPage, ipcCall } from './ipc.ts';
 import { streamJobs } from './job-stream.ts';
@@ -25,6 +27,8 @@ const RENDERER = path.resolve(here, '..', 'renderer');
 const PRELOAD = path.join(here, '..', 'preload', 'index.cjs');
 /** The job process entry, bundled beside this file (electron.vite.config.ts). */
 const JOB_ENTRY = path.join(here, 'job-entry.js');
+/** A 100-megapixel PNG at most (the export limit) compresses well below this. */
+const MAX_SAVED_BASE64 = 256 << 20;
 
 // Standard and secure like https (relative URLs, an origin of its own); CORS-enabled because the page's
 // scripts are ES modules, which Chromium fetches in CORS mode even from their own origin.
@@ -78,6 +82,15 @@ async function start(): Promise<void> {
     if (r.canceled || !r.filePaths.length) return null;
     grants.grant(r.filePaths[0]);
     return r.filePaths[0];
+  });
+  // An exported figure, written where the user says (atomically: a cancelled or failed write leaves no half file).
+  ipcMain.handle(SAVE_FILE_CHANNEL, async (event, payload) => {
+    const file = OPERATIONS.exportChart.response.safeParse(payload);
+    if (!fromAppPage(event.senderFrame) || !file.success || file.data.base64.length > MAX_SAVED_BASE64) return null;
+    const r = await dialog.showSaveDialog(win, { title: 'Save figure', defaultPath: path.join(app.getPath('documents'), path.basename(file.data.filename)) });
+    if (r.canceled || !r.filePath) return null;
+    writeFileAtomic(r.filePath, Buffer.from(file.data.base64, 'base64'));
+    return r.filePath;
   });
   streamJobs(jobs, win.webContents);
   app.on('second-instance', () => {

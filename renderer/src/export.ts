@@ -39,21 +39,19 @@ export function downloadFile(file: ExportedFile): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export async function saveFile(client: TagscapeClient, file: ExportedFile): Promise<void> {
-  if (client.save) await client.save(file);
-  else downloadFile(file);
-}
-
-/** Export one chart and save it; returns the file name. */
-export async function exportChart(client: TagscapeClient, chart: ChartToExport, format: ExportFormat): Promise<string> {
-  const file = await client.call('exportChart', { ...page(chart), format });
-  await saveFile(client, file);
+/** Where the file went (a path from the save dialog, or the download's name); null when the user cancelled. */
+export async function saveFile(client: TagscapeClient, file: ExportedFile): Promise<string | null> {
+  if (client.save) return client.save(file);
+  downloadFile(file);
   return file.filename;
 }
 
-/** Export several charts as the pages of one PDF and save it; returns the file name. */
-export async function exportChartsPdf(client: TagscapeClient, charts: ChartToExport[], title?: string): Promise<string> {
-  const file = await client.call('exportCharts', { charts: charts.map(page), title });
-  await saveFile(client, file);
-  return file.filename;
+/** Export one chart and save it: where it went, or null when cancelled. */
+export async function exportChart(client: TagscapeClient, chart: ChartToExport, format: ExportFormat): Promise<string | null> {
+  return saveFile(client, await client.call('exportChart', { ...page(chart), format }));
+}
+
+/** Export several charts as the pages of one PDF and save it: where it went, or null when cancelled. */
+export async function exportChartsPdf(client: TagscapeClient, charts: ChartToExport[], title?: string): Promise<string | null> {
+  return saveFile(client, await client.call('exportCharts', { charts: charts.map(page), title }));
 }

@@ -13,3 +13,5 @@ export const JOB_CHANNEL = 'tagscape:job';
 
 /** Desktop only: the Open dialog for a data file (a browser page cannot hand main a path). */
 export const OPEN_DATA_CHANNEL = 'tagscape-dialog:open-data';
+/** Desktop only: the Save dialog for an exported figure. */
+export const SAVE_FILE_CHANNEL = 'tagscape-dialog:save-file';

@@ -211,7 +211,7 @@ describe('desktop bundles (npm run build)', () => {
     assert.equal(exposed.length, 1);
     const [key, api] = exposed[0];
     assert.equal(key, 'tagscape');
-    assert.deepEqual(Object.keys(api).sort(), [...Object.keys(OPERATIONS), 'onJob', 'openDataFile'].sort());
+    assert.deepEqual(Object.keys(api).sort(), [...Object.keys(OPERATIONS), 'onJob', 'openDataFile', 'saveFile'].sort());
     for (const [name, value] of Object.entries(api)) {
       assert.equal(typeof value, 'function', `${name} is a function`);
       assert.notEqual(value, ipcRenderer.invoke);
@@ -220,7 +220,13 @@ describe('desktop bundles (npm run build)', () => {
     (api.listRuns as (p: unknown) => unknown)({});
     (api.startJob as (p: unknown) => unknown)({ job: { kind: 'resume', name: 'x', epochs: 2 } });
     (api.openDataFile as () => unknown)();
-    assert.deepEqual(invoked, [['tagscape:listRuns', {}], ['tagscape:startJob', { job: { kind: 'resume', name: 'x', epochs: 2 } }], ['tagscape-dialog:open-data', undefined]]);
+    (api.saveFile as (f: unknown) => unknown)({ filename: 'roc.pdf', mime: 'application/pdf', base64: 'JVBERg==' });
+    assert.deepEqual(invoked, [
+      ['tagscape:listRuns', {}],
+      ['tagscape:startJob', { job: { kind: 'resume', name: 'x', epochs: 2 } }],
+      ['tagscape-dialog:open-data', undefined],
+      ['tagscape-dialog:save-file', { filename: 'roc.pdf', mime: 'application/pdf', base64: 'JVBERg==' }],
+    ]);
     // Job events reach the page without the IPC event object (which would carry sender internals).
     const seen: unknown[] = [];
     const off = (api.onJob as (l: (...a: unknown[]) => void) => () => void)((...a) => seen.push(a));

@@ -10,7 +10,8 @@ export interface TagscapeClient {
   /** Every job change, including the jobs already running when the window (re)loads. */
   onJobs(listener: (jobs: JobInfo[]) => void): void;
   /** Save an exported file where the user chooses (Electron's dialog); without it the page downloads (renderer/src/export.ts). */
-  save?(file: Response<'exportChart'>): Promise<void>;
+  /** Desktop only: the Save dialog; where the file was written, or null when cancelled. A browser downloads instead. */
+  save?(file: Response<'exportChart'>): Promise<string | null>;
   /** Desktop only: the Open dialog; the chosen file's path, or null when cancelled. In a browser the path is typed. */
   pickDataFile?(): Promise<string | null>;
 }
@@ -55,6 +56,7 @@ export class LoopbackClient implements TagscapeClient {
 interface PreloadBridge {
   onJob(listener: (job: JobInfo) => void): () => void;
   openDataFile(): Promise<string | null>;
+  saveFile(file: Response<'exportChart'>): Promise<string | null>;
   [op: string]: unknown;
 }
 
@@ -93,6 +95,10 @@ export class PreloadClient implements TagscapeClient {
 
   pickDataFile(): Promise<string | null> {
     return this.bridge.openDataFile();
+  }
+
+  save(file: Response<'exportChart'>): Promise<string | null> {
+    return this.bridge.saveFile(file);
   }
 }
 
