@@ -88,6 +88,7 @@ describe('tagscape command line', () => {
       [['train', '--data', data, '--workspace', ws, '--name', 'y', '--epochs', 'many'], /--epochs must be an integer/],
       [['generate', '--jets', '10', '--out', path.join(dir, 'x.h5'), '--bogus'], /Unknown option '--bogus'/],
       [['frobnicate'], /unknown command "frobnicate"/],
+      [['robustness', '--workspace', ws, '--run', 'nominal', '--data', 'synthetic:2000000000', '--attacks', 'fgsm', '--eps', '0.1'], /a robustness scan needs every jet in memory, and these [\d.]+ GB of generated jets are more than/],
     ];
     for (const [args, message] of cases) {
       const r = tagscape(...args);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { attackKey } from '../../engine/attacks/spec.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { loadData } from '../../engine/data/load.ts';
+import { loadWhole } from '../../engine/data/whole.ts';
 import { predictRaw, rowsForRun } from '../../engine/evaluate/evaluate-run.ts';
 import { aucTable, evaluatePredictions } from '../../engine/metrics/evaluate.ts';
 import { attackCached, writeAttackedSet } from '../../engine/robustness/attack-cache.ts';
@@ -47,7 +47,7 @@ export const attackCommand: CommandSpec = {
     if (eps === undefined) throw new CliError('tagscape attack needs --eps.', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = await loadData(requireString(v, 'data', 'attack'));
+    const data = await loadWhole(requireString(v, 'data', 'attack'), { purpose: 'an attack' });
     const spec = { ...attackBase(v), kind, eps };
     const options = attackOptions(v, data.schema);
     const run = loadRun(workspace, runName);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { loadData } from '../../engine/data/load.ts';
+import { loadWhole } from '../../engine/data/whole.ts';
 import { curvature } from '../../engine/landscape/curvature.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { CliError, makeOut } from '../output.ts';
@@ -37,7 +37,7 @@ export const curvatureCommand: CommandSpec = {
     if (runs.length === 0) throw new CliError('tagscape curvature needs at least one --run.', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = await loadData(requireString(v, 'data', 'curvature'));
+    const data = await loadWhole(requireString(v, 'data', 'curvature'), { purpose: 'a curvature scan' });
     const results = curvature({
       workspace, runs, data,
       jets: optionalNumber(v, 'jets', { integer: true, min: 1 }),

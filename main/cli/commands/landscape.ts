@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { loadData } from '../../engine/data/load.ts';
+import { loadWhole } from '../../engine/data/whole.ts';
 import { computeLandscape, surfaceCsv } from '../../engine/landscape/run-landscape.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../engine/store/atomic.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
@@ -58,7 +58,7 @@ export const landscapeCommand: CommandSpec = {
     if (v.jet !== undefined && v.jets !== undefined) throw new CliError('Give either --jet J or --jets N, not both.', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = await loadData(requireString(v, 'data', 'landscape'));
+    const data = await loadWhole(requireString(v, 'data', 'landscape'), { purpose: 'a loss surface' });
     const surface = await computeLandscape({
       workspace, runs, data,
       jet: optionalNumber(v, 'jet', { integer: true, min: 0 }),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { loadData } from '../../engine/data/load.ts';
+import { loadWhole } from '../../engine/data/whole.ts';
 import { robustnessScan } from '../../engine/robustness/scan.ts';
 import { numberList, requireString, type CommandSpec } from '../args.ts';
 import { ATTACK_OPTION_HELP, ATTACK_OPTION_SPEC, attackBase, attackKind, attackOptions } from '../attack-options.ts';
@@ -39,7 +39,7 @@ export const robustnessCommand: CommandSpec = {
     if (!eps || eps.some((e) => e < 0)) throw new CliError('--eps needs a comma-separated list of sizes >= 0.', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = await loadData(requireString(v, 'data', 'robustness'));
+    const data = await loadWhole(requireString(v, 'data', 'robustness'), { purpose: 'a robustness scan' });
     const scan = await robustnessScan({
       workspace, runs, data, attacks, eps, attackRun: v['attack-run'] as string | undefined,
       base: attackBase(v), options: attackOptions(v, data.schema),

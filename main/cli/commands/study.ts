@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { loadData } from '../../engine/data/load.ts';
+import { loadWhole } from '../../engine/data/whole.ts';
 import { runStudy } from '../../engine/study/run-study.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { CliError, makeOut } from '../output.ts';
@@ -34,7 +34,7 @@ export const studyCommand: CommandSpec = {
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
     const seed = optionalNumber(v, 'seed', { integer: true, min: 0 }) ?? 1;
-    const data = await loadData(String(v.data ?? (v.quick ? 'synthetic:20000' : 'synthetic:200000')), { seed });
+    const data = await loadWhole(String(v.data ?? (v.quick ? 'synthetic:20000' : 'synthetic:200000')), { seed, purpose: 'the study' });
     const t0 = performance.now();
     const { summary, figures } = await runStudy({
       out: dir, data, quick: Boolean(v.quick), eps: optionalNumber(v, 'eps', { min: 0 }), style: style as 'cms', seed,
