@@ -35,9 +35,13 @@ const MAX_SAVED_BASE64 = 256 << 20;
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 
 function securityRules(contents: WebContents): void {
-  contents.on('will-navigate', (e, url) => {
-    if (!isAppUrl(url)) e.preventDefault();
-  });
+  // Top-level navigations, server redirects and navigations inside frames: the app's own pages only.
+  const guard = (e: { url: string; preventDefault(): void }) => {
+    if (!isAppUrl(e.url)) e.preventDefault();
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
+  contents.on('will-frame-navigate', guard);
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     if (isAllowedExternal(url)) void shell.openExternal(url);
