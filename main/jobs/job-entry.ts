@@ -1,7 +1,8 @@
 /**
  * A job process: runs one engine job and reports progress to its parent over IPC. Under Electron it is
  * started as a utilityProcess, under plain Node with child_process.fork; the protocol is the same.
- * SIGTERM (cancel) stops training between batches and leaves the run "interrupted" and resumable.
+ * SIGTERM (cancel) stops training between batches and leaves the run "interrupted" and resumable; any
+ * other job (a robustness scan, a loss surface) has nothing to keep and is ended by it at once.
  * As in the command line, a job loads only its own engine modules and runs without source maps, which
  * keeps a training job streaming 1M jets near the memory of `tagscape train --stream`.
  */
@@ -85,8 +86,10 @@ if (process.send || parentPort) {
   // Source maps (turned on by tsx) keep every loaded module's map in memory; errors travel as one sentence.
   if (!process.env.TAGSCAPE_DEBUG) process.setSourceMapsEnabled(false);
   const abort = new AbortController();
-  process.on('SIGTERM', () => abort.abort());
   onStart((m) => {
+    // Only training listens for SIGTERM: a listener replaces Node's default, which ends the process at
+    // once, even inside a long computation that never returns to the event loop.
+    if (m.spec.kind === 'train' || m.spec.kind === 'resume') process.on('SIGTERM', () => abort.abort());
     runJob(m.spec, m.workspace, abort.signal)
       .then(async (result) => {
         await send({ type: 'result', result: summarise(result) });

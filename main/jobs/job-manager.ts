@@ -20,6 +20,7 @@ export interface JobProcess {
   send(message: unknown): void;
   kill(signal?: NodeJS.Signals): void;
   on(event: 'message', listener: (m: JobMessage) => void): void;
+  /** After the last message and stderr chunk. Both code and signal when the process's exit code may also be a signal's number (Electron). */
   on(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   stderr?: NodeJS.ReadableStream | null;
 }
@@ -50,6 +51,14 @@ function label(spec: JobSpec): string {
     case 'landscape':
       return `loss surface ${spec.runs.join(', ')} along ${spec.directions.join(' x ')}`;
   }
+}
+
+/** What ended a job process that gave no sentence of its own: the last stderr line says why when it exited. */
+function ending(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  const last = stderr ? `: ${stderr.trim().split('\n').pop()}` : '';
+  if (signal && code !== null) return `the job process exited with code ${code} or was killed (${signal})${last}`;
+  if (signal) return `the job process was killed (${signal})`;
+  return `the job process exited with code ${code}${last}`;
 }
 
 export class JobManager extends EventEmitter {
@@ -131,11 +140,12 @@ export class JobManager extends EventEmitter {
     // 'close', not 'exit': it comes after the last IPC message and stderr chunk.
     child.on('close', (code, signal) => {
       if (job.cancelled) {
-        job.info = { ...job.info, status: 'cancelled', message: 'cancelled; a training run is left interrupted and can be resumed' };
+        const training = job.spec.kind === 'train' || job.spec.kind === 'resume';
+        job.info = { ...job.info, status: 'cancelled', message: training ? 'cancelled; the run is left interrupted and can be resumed' : 'cancelled' };
       } else if (code === 0) {
         job.info = { ...job.info, status: 'complete', progress: 1, message: 'done', result };
       } else {
-        const why = errorMessage ?? (signal ? `the job process was killed (${signal})` : `the job process exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
+        const why = errorMessage ?? ending(code, signal, stderr);
         job.info = { ...job.info, status: 'failed', message: why, error: why };
       }
       job.child = undefined;

@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { after, before, describe, it } from 'node:test';
@@ -76,21 +77,30 @@ const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@'
 /**
  * Stands in for Electron's utilityProcess.fork under plain Node: the child gets process.parentPort
  * (messages wrapped as {data}) instead of process.send, and 'exit' carries only a code, the signal
- * number when the process was killed, as Electron reports it on POSIX.
+ * number when the process was killed, as Electron reports it on POSIX. As Electron's, its stderr is a
+ * stream fed from the pipe whose listeners are all removed once 'exit' has been emitted, which may come
+ * before the pipe's last bytes.
  */
 function standInUtilityFork(shim: string, posted: unknown[]): UtilityFork {
   return (modulePath, args = [], options = {}) => {
     const stderr = Array.isArray(options.stdio) ? options.stdio[2] : 'pipe';
     const child = fork(modulePath, args, { cwd: app, execArgv: ['--import', pathToFileURL(shim).href], stdio: ['ignore', 'ignore', stderr ?? 'pipe', 'ipc'] });
-    const up = new EventEmitter() as EventEmitter & { postMessage(m: unknown): void; kill(): boolean; stderr: unknown; pid?: number };
+    const up = new EventEmitter() as EventEmitter & { postMessage(m: unknown): void; kill(): boolean; stderr: PassThrough | null; pid?: number };
+    up.stderr = child.stderr ? child.stderr.pipe(new PassThrough()) : null;
     child.on('message', (m) => up.emit('message', m));
-    child.on('exit', (code, signal) => up.emit('exit', code ?? os.constants.signals[signal!]));
+    child.on('exit', (code, signal) => {
+      try {
+        up.emit('exit', code ?? os.constants.signals[signal!]);
+      } finally {
+        up.stderr?.removeAllListeners();
+        up.stderr = null;
+      }
+    });
     up.postMessage = (m) => {
       posted.push(m);
       if (child.connected) child.send(m as object);
     };
     up.kill = () => child.kill('SIGTERM');
-    up.stderr = child.stderr;
     up.pid = child.pid;
     return up as unknown as UtilityProcess;
   };
@@ -289,6 +299,19 @@ describe('desktop bundles (npm run build)', () => {
       const done = await waitFor(jobs, job.id, finished);
       assert.equal(done.status, 'failed');
       assert.match(done.error!, /missing\.h5: no such file/);
+    });
+
+    it('a process exiting with a code that is also a signal\'s number is reported both ways, with the stderr line written after its exit', async () => {
+      // 9 is both Node's "invalid argument" exit code and SIGKILL. The last line comes from a process that
+      // shares the pipe and writes once this one has exited, as a pipe's last bytes may trail the exit.
+      const script = path.join(app, 'exits-9.mjs');
+      const late = `setTimeout(() => process.stderr.write('node: bad option: --frobnicate\\n'), 200)`;
+      fs.writeFileSync(script, [`import { spawn } from 'node:child_process';`, `spawn(process.execPath, ['-e', ${JSON.stringify(late)}], { stdio: ['ignore', 'ignore', 'inherit'] });`, 'process.exit(9);'].join('\n'));
+      const jobs = new JobManager({ workspace: path.join(app, 'ws-utility-exit'), maxConcurrent: 1, spawn: () => utilityJobProcess(standInUtilityFork(shim, []), script) });
+      const job = start(jobs, { kind: 'train', name: 'exits', epochs: 1, ...small });
+      const done = await waitFor(jobs, job.id, finished);
+      assert.equal(done.status, 'failed');
+      assert.equal(done.error, 'the job process exited with code 9 or was killed (SIGKILL): node: bad option: --frobnicate');
     });
 
     it('a job process killed with SIGKILL fails its job and leaves the run interrupted; cancel leaves it resumable', async () => {

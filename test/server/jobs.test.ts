@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { JobInfo } from '../../shared/api/contract.ts';
-import { JobManager } from '../../main/jobs/job-manager.ts';
+import { JobManager, type JobProcess } from '../../main/jobs/job-manager.ts';
 import { Workspace } from '../../main/engine/store/workspace.ts';
-import { tmpDir } from '../helpers.ts';
+import { ROOT, tmpDir } from '../helpers.ts';
 
 function waitFor(jobs: JobManager, id: string, pred: (j: JobInfo) => boolean, timeoutMs = 120_000): Promise<JobInfo> {
   return new Promise((resolve, reject) => {
@@ -61,6 +62,30 @@ describe('job processes', () => {
     const cancelled = await waitFor(jobs, a.id, (j) => j.status === 'cancelled');
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(new Workspace(ws).status('a').status, 'interrupted');
+  });
+
+  it('cancels a loss-surface job mid-surface: its process is ended by the signal, not left to finish', async () => {
+    const ws = tmpDir();
+    // The manager's own way of starting a job process, recording how each one ended.
+    const ended = new Map<number, { code: number | null; signal: NodeJS.Signals | null }>();
+    const spawn = (entry: string) => {
+      const child = fork(entry, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      child.on('exit', (code, signal) => ended.set(child.pid!, { code, signal }));
+      return child as unknown as JobProcess;
+    };
+    const jobs = new JobManager({ workspace: ws, maxConcurrent: 1, spawn });
+    const data = 'synthetic:5000';
+    const train = jobs.start({ kind: 'train', name: 'r', epochs: 1, data, hidden: [16], batchSize: 64 });
+    assert.equal((await waitFor(jobs, train.id, (j) => ['complete', 'failed'].includes(j.status))).status, 'complete');
+    // 201 x 201 points for each of 1000 jets: far longer than a cancel takes.
+    const surface = jobs.start({ kind: 'landscape', runs: ['r'], data, directions: ['random', 'random'], grid: 201, jets: 1000 });
+    await waitFor(jobs, surface.id, (j) => /^surface \d+%/.test(j.message) && j.progress < 1);
+    const pid = (jobs as unknown as { jobs: Map<string, { child?: { pid?: number } }> }).jobs.get(surface.id)!.child!.pid!;
+    jobs.cancel(surface.id);
+    const cancelled = await waitFor(jobs, surface.id, (j) => j.status === 'cancelled');
+    assert.equal(cancelled.result, undefined);
+    assert.deepEqual(ended.get(pid), { code: null, signal: 'SIGTERM' }, 'the job process was ended by the cancel, not after finishing the surface');
+    assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, 'the job process is gone');
   });
 
   it('a failing job reports the engine\'s sentence', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
-import { readJetsH5, writeJetsH5 } from '../../main/engine/data/h5.ts';
+import { openJetsH5, readJetsH5, writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { Rng } from '../../main/engine/rng.ts';
 import { ROOT, tmpDir } from '../helpers.ts';
@@ -61,6 +61,15 @@ describe('HDF5 jet files', () => {
     labels[4] = 9;
     await writeJetsH5(path.join(dir, 'label.h5'), { ...d, labels });
     await assert.rejects(readJetsH5(path.join(dir, 'label.h5')), /jet 4 has label 9/);
+  });
+
+  it('refuses to read rows after the file is closed, naming it, and closes only once', async () => {
+    const file = path.join(dir, 'jets.h5');
+    const h = await openJetsH5(file);
+    assert.deepEqual(Buffer.from(h.readRows(2, 4).buffer), Buffer.from(d.features.slice(2 * 67, 4 * 67).buffer));
+    h.close();
+    assert.throws(() => h.readRows(2, 4), /jets\.h5: the file was already closed; open it again/);
+    h.close();
   });
 
   it('answers damaged HDF5 metadata with one sentence, without the library\'s error stack', () => {

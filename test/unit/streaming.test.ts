@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -12,9 +14,11 @@ import { openParquetSource } from '../../main/engine/data/parquet-source.ts';
 import { forEachRowBatch, type JetSource } from '../../main/engine/data/source.ts';
 import { evaluateRun, evaluateRunOnSource } from '../../main/engine/evaluate/evaluate-run.ts';
 import { readBundle } from '../../main/engine/store/bundle.ts';
+import { Workspace } from '../../main/engine/store/workspace.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { resumeTraining, startTraining } from '../../main/engine/train/run.ts';
-import { backend, tmpDir } from '../helpers.ts';
+import { BIN } from '../cli/run-cli.ts';
+import { backend, ROOT, tmpDir } from '../helpers.ts';
 
 const N = 5000;
 const BLOCK = 512;
@@ -169,6 +173,7 @@ describe('streamed training and evaluation', () => {
   before(backend);
   const dir = tmpDir('tagscape-stream-train-');
   const jets = generateJets({ jets: N, seed: 12 });
+  const F = jets.schema.features.length;
   const weights = Float32Array.from({ length: N }, (_, i) => 0.5 + (i % 4) * 0.25);
   const file = path.join(dir, 'jets.h5');
   const small = { epochs: 2, batchSize: 128, hidden: [24, 24], seed: 9 };
@@ -189,13 +194,19 @@ describe('streamed training and evaluation', () => {
       await writeJetsH5(file, { ...jets, weights });
       const whole = await readJetsH5(file);
       const ws = tmpDir();
-      const scratch = tmpDir('tagscape-scratch-');
+      const scratch = path.join(ws, 'runs', 'stream', '.scratch');
       const mem = await startTraining({ workspace: ws, name: 'mem', data: whole, config });
       const src = await openJets(file, { stream: true, blockRows: BLOCK });
       let streamed;
       try {
-        const onStart = () => assert.equal(fs.readdirSync(scratch).length, 1, 'the streamed run reads its batches from a scratch folder');
-        streamed = await startTraining({ workspace: ws, name: 'stream', data: src, config, scratchDir: scratch, callbacks: { onStart } });
+        // The scratch files hold the raw float32 inputs of the training and validation jets, in the run's folder.
+        const onStart = (info: { trainJets: number; valJets: number }) =>
+          assert.deepEqual(
+            fs.readdirSync(scratch).sort().map((f) => [f, fs.statSync(path.join(scratch, f)).size]),
+            [['train.f32', info.trainJets * F * 4], ['val.f32', info.valJets * F * 4]],
+            'the streamed run reads its batches from scratch files in runs/stream/.scratch',
+          );
+        streamed = await startTraining({ workspace: ws, name: 'stream', data: src, config, callbacks: { onStart } });
       } finally {
         await src.close();
       }
@@ -204,9 +215,65 @@ describe('streamed training and evaluation', () => {
       const a = runFiles(ws, 'mem');
       const b = runFiles(ws, 'stream');
       for (const f of Object.keys(a)) assert.ok(a[f].equals(b[f]), `${f} differs`);
-      assert.deepEqual(fs.readdirSync(scratch), [], 'scratch files deleted');
+      assert.equal(fs.existsSync(scratch), false, 'scratch folder deleted');
+      assert.deepEqual(new Workspace(ws).list(), ['mem', 'stream']);
     });
   }
+
+  it('scratch left by a streamed run killed with kill -9 is removed when the run is resumed', async () => {
+    await writeJetsH5(file, { ...jets, weights });
+    const ws = tmpDir();
+    const scratch = path.join(ws, 'runs', 'killed', '.scratch');
+    // The command line, killed once an epoch is checkpointed: its scratch files are then still on disk.
+    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      const args = ['train', '--workspace', ws, '--name', 'killed', '--data', file, '--stream', '--block-rows', String(BLOCK), '--epochs', '500', '--hidden', '24,24', '--batch', '128'];
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+      const poll = setInterval(() => {
+        if (fs.existsSync(path.join(ws, 'runs', 'killed', 'checkpoints', 'epoch-0001.bin'))) child.kill('SIGKILL');
+      }, 25);
+      child.on('exit', (code, sig) => {
+        clearInterval(poll);
+        if (sig) resolve(sig);
+        else reject(new Error(`training ended by itself (code ${code}) before it could be killed:\n${stderr}`));
+      });
+    });
+    assert.equal(signal, 'SIGKILL');
+    const store = new Workspace(ws);
+    assert.equal(store.status('killed').status, 'interrupted');
+    assert.deepEqual(fs.readdirSync(scratch).sort(), ['train.f32', 'val.f32'], 'the killed process left its scratch files');
+    assert.deepEqual(store.list(), ['killed'], 'the scratch folder is not listed as a run');
+    // Resumed from memory, which writes no scratch files of its own: what remains would be the killed process's.
+    const epochs = store.status('killed').epochs_done + 1;
+    const resumed = await resumeTraining({ workspace: ws, name: 'killed', epochs, data: await readJetsH5(file) });
+    assert.equal(resumed.status, 'complete');
+    assert.equal(fs.existsSync(scratch), false, 'stale scratch removed');
+  });
+
+  it('any start or resume sweeps the scratch of runs no live process trains, and keeps that of a live one', async () => {
+    const ws = tmpDir();
+    const store = new Workspace(ws);
+    // Stand-ins for runs trained elsewhere: "gone" says running, but by a process that has exited; "live"
+    // is trained by this very process.
+    const exited = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-e', '']);
+      child.on('exit', () => resolve(child.pid!));
+    });
+    const scratchOf = (name: string) => path.join(ws, 'runs', name, '.scratch');
+    for (const [name, pid] of [['gone', exited], ['live', process.pid]] as const) {
+      store.writeJson(name, 'config.json', {});
+      store.writeStatus(name, { status: 'running', pid, host: os.hostname() });
+      fs.mkdirSync(scratchOf(name));
+      fs.writeFileSync(path.join(scratchOf(name), 'train.f32'), new Uint8Array(64));
+    }
+    assert.equal(store.status('gone').status, 'interrupted');
+    assert.equal(store.status('live').status, 'running');
+    await startTraining({ workspace: ws, name: 'new', data: generateJets({ jets: 400, seed: 3 }), config: { ...small, epochs: 1 } });
+    assert.equal(fs.existsSync(scratchOf('gone')), false, 'the interrupted run\'s scratch is swept');
+    assert.deepEqual(fs.readdirSync(scratchOf('live')), ['train.f32'], 'the live run\'s scratch is kept');
+    assert.deepEqual(store.list(), ['gone', 'live', 'new']);
+  });
 
   it('a streamed resume continues a run exactly as an uninterrupted one', async () => {
     await writeJetsH5(file, { ...jets, weights });

@@ -182,6 +182,7 @@ export interface OpenJetsH5 {
   source: DataSource;
   /** Features of jets [start, end), row-major in physical units; NaN/Inf entries are refused. */
   readRows(start: number, end: number): Float32Array;
+  /** Frees the file; later reads are refused. Closing again does nothing. */
   close(): void;
 }
 
@@ -274,8 +275,10 @@ export async function openJetsH5(file: string): Promise<OpenJetsH5> {
     if (out.length !== (end - start) * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
     return out;
   };
+  let open = true;
   const readRows = (start: number, end: number): Float32Array =>
     quietHdf5(() => {
+      if (!open) fail(file, 'the file was already closed; open it again to read its jets.');
       if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
         throw new RangeError(`${file}: jets ${start}..${end} are outside the file's ${n} jets.`);
       }
@@ -293,8 +296,20 @@ export async function openJetsH5(file: string): Promise<OpenJetsH5> {
       }
       return features;
     });
-  const source: DataSource = { spec: abs, hash: sha256File(abs), kind: 'hdf5' };
-  return { schema, n, labels, weights, source, readRows, close: () => void f.close() };
+  const close = () => {
+    if (!open) return;
+    open = false;
+    f.close();
+  };
+  let hash: string;
+  try {
+    hash = sha256File(abs);
+  } catch (e) {
+    close();
+    throw e;
+  }
+  const source: DataSource = { spec: abs, hash, kind: 'hdf5' };
+  return { schema, n, labels, weights, source, readRows, close };
 }
 
 /** Read a whole Tagscape-layout HDF5 file and check it against its schema. */

@@ -1,6 +1,7 @@
 /**
  * The run store. A workspace is a folder; each run lives in runs/<name>/ with its full config, split,
- * standardisation, history, checkpoints, best weights and metrics, every file written atomically.
+ * standardisation, history, checkpoints, best weights and metrics, every file written atomically. While
+ * a streamed run trains it also holds a .scratch folder (train/scratch.ts), which is not part of the run.
  *
  * Status: running | complete | failed | interrupted. A run whose status file says "running" but whose
  * process is gone (killed, crashed, machine rebooted) is reported as interrupted: never complete.

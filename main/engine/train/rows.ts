@@ -4,10 +4,10 @@
  * into two scratch files of raw float32 rows; every mini-batch is then gathered from there by position.
  * That keeps memory at a few batches while the batches, and so the trained model, are exactly those of
  * an in-memory run, including the global shuffle. The scratch files take (train + validation jets) x F
- * x 4 bytes (about 215 MB for 1M DeepCSV jets) in `scratchDir` and are deleted when training ends.
+ * x 4 bytes (about 215 MB for 1M DeepCSV jets) in `scratchDir` (the run's .scratch folder, scratch.ts)
+ * and are deleted when training ends.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { forEachBlock, type JetSource } from '../data/source.ts';
 import { ptEtaCell, type PtEtaBinning } from '../preprocess/reweight.ts';
@@ -27,13 +27,13 @@ export interface SplitStores {
   val: RowStore;
   /** Every jet's (pT, |eta|) reweighting cell, when a binning was given. */
   cells: Uint16Array | null;
-  /** Delete the scratch files (a no-op in memory). */
+  /** Delete the scratch folder (a no-op in memory). */
   dispose(): void;
 }
 
 export interface StoreOptions {
-  /** Folder for the scratch files of a streamed source. @default os.tmpdir() */
-  scratchDir?: string;
+  /** Folder for the scratch files of a streamed source: created here, and deleted with its contents by dispose(). */
+  scratchDir: string;
   /** Compute every jet's reweighting cell during the same pass. */
   binning?: PtEtaBinning;
 }
@@ -76,7 +76,7 @@ function writeAll(fd: number, data: Float32Array): void {
   for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
 }
 
-export async function splitStores(src: JetSource, split: Uint8Array, options: StoreOptions = {}): Promise<SplitStores> {
+export async function splitStores(src: JetSource, split: Uint8Array, options: StoreOptions): Promise<SplitStores> {
   const F = src.schema.features.length;
   const { binning } = options;
   const cells = binning ? new Uint16Array(src.n) : null;
@@ -85,7 +85,8 @@ export async function splitStores(src: JetSource, split: Uint8Array, options: St
     if (cells) for (let i = 0; i < src.n; i++) cells[i] = ptEtaCell(binning!, features, i * F);
     return { train: memoryStore(features, rowsOf(split, SPLIT_TRAIN), F), val: memoryStore(features, rowsOf(split, SPLIT_VAL), F), cells, dispose: () => {} };
   }
-  const dir = fs.mkdtempSync(path.join(options.scratchDir ?? os.tmpdir(), 'tagscape-stream-'));
+  const dir = options.scratchDir;
+  fs.mkdirSync(dir, { recursive: true });
   const fds: number[] = [];
   try {
     const trainFd = fs.openSync(path.join(dir, 'train.f32'), 'w+');

@@ -2,8 +2,11 @@
  * Training runs in the store: a new run writes its config, split and standardisation, then trains with
  * a checkpoint every epoch; a resumed run reloads exactly that state and continues to the new total.
  * The same function serves the CLI, job processes and tests. The jets come loaded whole or as a source
- * streamed from disk (data/open.ts); both give the same run, bit for bit.
+ * streamed from disk (data/open.ts); both give the same run, bit for bit. A streamed run keeps scratch
+ * files in its own folder while it trains (rows.ts, scratch.ts).
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { activeBackend } from '../backend.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { openJets, type OpenOptions } from '../data/open.ts';
@@ -23,6 +26,7 @@ import { TAGSCAPE_VERSION } from '../version.ts';
 import { DEFAULT_TRAIN_CONFIG, validateTrainConfig, type TrainConfig } from './config.ts';
 import { freshLoopState, trainLoop, type BatchProgress, type EpochRecord, type LoopState, type SplitRows } from './loop.ts';
 import { splitStores, type RowStore, type SplitStores } from './rows.ts';
+import { scratchDir, sweepScratch } from './scratch.ts';
 
 export interface RunConfig {
   tagscape_version: string;
@@ -57,12 +61,7 @@ export interface TrainResult {
   test: EvaluationReport | null;
 }
 
-export interface StreamOptions {
-  /** Folder for the scratch files of a streamed source (see rows.ts). @default os.tmpdir() */
-  scratchDir?: string;
-}
-
-export interface StartOptions extends StreamOptions {
+export interface StartOptions {
   workspace: string;
   name: string;
   /** Jets loaded whole, or a source streamed from disk (data/open.ts; the caller closes it). */
@@ -71,7 +70,7 @@ export interface StartOptions extends StreamOptions {
   callbacks?: TrainCallbacks;
 }
 
-export interface ResumeOptions extends StreamOptions {
+export interface ResumeOptions {
   workspace: string;
   name: string;
   /** New total number of epochs. */
@@ -128,8 +127,8 @@ function jetWeights(p: Prepared): Float32Array {
   return src.weights ?? new Float32Array(src.n).fill(1);
 }
 
-function prepareStores(src: JetSource, split: Uint8Array, train: TrainConfig, opts: StreamOptions): Promise<SplitStores> {
-  return splitStores(src, split, { scratchDir: opts.scratchDir, binning: train.reweight ? ptEtaBinning(src.schema) : undefined });
+function prepareStores(src: JetSource, split: Uint8Array, train: TrainConfig, scratch: string): Promise<SplitStores> {
+  return splitStores(src, split, { scratchDir: scratch, binning: train.reweight ? ptEtaBinning(src.schema) : undefined });
 }
 
 export async function startTraining(opts: StartOptions): Promise<TrainResult> {
@@ -142,12 +141,16 @@ export async function startTraining(opts: StartOptions): Promise<TrainResult> {
   const data = isJetSource(opts.data) ? opts.data : memorySource(opts.data);
   if (data.n < 10) throw new Error(`Training needs at least 10 jets; the data has ${data.n}.`);
   const split = makeSplit(data.n, { seed: train.seed, fractions: train.splitFractions });
-  const stores = await prepareStores(data, split, train, opts);
+  sweepScratch(ws, opts.name);
+  let stores: SplitStores | undefined;
   try {
+    stores = await prepareStores(data, split, train, scratchDir(ws, opts.name));
     const standardizer = fitOnRows(data, stores.train);
     return await startRun(ws, opts, train, { data, split, standardizer, stores });
   } finally {
-    stores.dispose();
+    stores?.dispose();
+    // A start that failed before its config.json was written leaves no folder that is not a run.
+    if (!ws.exists(opts.name)) fs.rmSync(ws.runDir(opts.name), { recursive: true, force: true });
   }
 }
 
@@ -196,11 +199,19 @@ export async function resumeTraining(opts: ResumeOptions): Promise<TrainResult> 
     }
     const split = readBundle(ws.file(opts.name, 'split.bin')).arrays.split.data as Uint8Array;
     const { standardizer } = ws.readJson<{ standardizer: Standardizer }>(opts.name, 'preprocess.json');
-    const stores = await prepareStores(data, split, config.train, opts);
+    // Running from here on, scratch copy included: no other process sweeps its scratch or deletes it.
+    ws.writeStatus(opts.name, { status: 'running', pid: process.pid, host: os.hostname(), epochs_target: epochs });
+    let stores: SplitStores;
     try {
       config.train = { ...config.train, epochs };
       ws.writeJson(opts.name, 'config.json', config);
-      ws.writeStatus(opts.name, { status: 'running', pid: process.pid, epochs_target: epochs });
+      sweepScratch(ws, opts.name);
+      stores = await prepareStores(data, split, config.train, scratchDir(ws, opts.name));
+    } catch (err) {
+      ws.writeStatus(opts.name, { status: 'failed', error: (err as Error).message });
+      throw err;
+    }
+    try {
       return await runLoop({ ws, config, src: data, split, standardizer, stores }, last, opts.callbacks ?? {});
     } finally {
       stores.dispose();
