@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../main/engine/backend.ts';
+import type { JobManager } from '../main/jobs/job-manager.ts';
+import type { JobInfo } from '../shared/api/contract.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** ../shared/data beside the project, when this checkout has it. */
@@ -79,4 +81,27 @@ function pruneOldBuilds(keep: string): void {
     // Another test process may be pruning the same folder.
     if ((fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < dayAgo) fs.rmSync(p, { recursive: true, force: true });
   }
+}
+
+export const jobEnded = (j: JobInfo) => ['complete', 'failed', 'cancelled'].includes(j.status);
+
+/** The job once `until` holds (by default once it has ended); `messages` collects every message it showed. */
+export function waitForJob(jobs: JobManager, id: string, until: (j: JobInfo) => boolean = jobEnded, messages: string[] = [], timeoutMs = 240_000): Promise<JobInfo> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      jobs.off('job', check);
+      reject(new Error(`job ${id} did not reach the expected state; last: ${jobs.get(id).status}, ${jobs.get(id).message}`));
+    }, timeoutMs);
+    function check(j: JobInfo) {
+      if (j.id !== id) return;
+      messages.push(j.message);
+      if (until(j)) {
+        jobs.off('job', check);
+        clearTimeout(timer);
+        resolve(j);
+      }
+    }
+    jobs.on('job', check);
+    check(jobs.get(id));
+  });
 }

@@ -15,11 +15,11 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { after, before, describe, it } from 'node:test';
 import type { UtilityProcess } from 'electron';
-import { OPERATIONS, type JobInfo, type JobSpec } from '../../shared/api/contract.ts';
+import { OPERATIONS, type JobSpec } from '../../shared/api/contract.ts';
 import { utilityJobProcess, type UtilityFork } from '../../main/electron/utility-job.ts';
 import { JobManager, type JobProcess } from '../../main/jobs/job-manager.ts';
 import { Workspace } from '../../main/engine/store/workspace.ts';
-import { ROOT, tmpDir } from '../helpers.ts';
+import { ROOT, jobEnded, tmpDir, waitForJob } from '../helpers.ts';
 
 const app = tmpDir('tagscape-build-');
 const out = path.join(app, 'out');
@@ -36,19 +36,6 @@ function build(): Promise<void> {
   });
 }
 
-function waitFor(jobs: JobManager, id: string, pred: (j: JobInfo) => boolean): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const check = (j: JobInfo) => {
-      if (j.id === id && pred(j)) {
-        jobs.off('job', check);
-        resolve(j);
-      }
-    };
-    jobs.on('job', check);
-    check(jobs.get(id));
-  });
-}
-const finished = (j: JobInfo) => ['complete', 'failed', 'cancelled'].includes(j.status);
 
 /** The static imports of an ES module bundle: bare package names, node: built-ins, relative chunks. */
 function importsOf(file: string): string[] {
@@ -253,7 +240,7 @@ describe('desktop bundles (npm run build)', () => {
     const spawn = () => fork(entry, [], { cwd: app, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }) as unknown as JobProcess;
     const jobs = new JobManager({ workspace: ws, maxConcurrent: 1, spawn });
     const job = jobs.start({ kind: 'train', name: 'forked', epochs: 1, ...small });
-    const done = await waitFor(jobs, job.id, finished);
+    const done = await waitForJob(jobs, job.id, jobEnded);
     assert.equal(done.status, 'complete', done.error);
     assert.equal((done.result as { epochs_done: number }).epochs_done, 1);
     assert.equal(new Workspace(ws).status('forked').status, 'complete');
@@ -285,7 +272,7 @@ describe('desktop bundles (npm run build)', () => {
       const jobs = jobsIn(ws);
       posted.length = 0;
       const job = start(jobs, { kind: 'train', name: 'utility', epochs: 1, ...small });
-      const done = await waitFor(jobs, job.id, finished);
+      const done = await waitForJob(jobs, job.id, jobEnded);
       assert.equal(done.status, 'complete', done.error);
       assert.equal((done.result as { status: string }).status, 'complete');
       assert.equal(new Workspace(ws).status('utility').status, 'complete');
@@ -296,7 +283,7 @@ describe('desktop bundles (npm run build)', () => {
     it('a failing job reports the engine\'s sentence', async () => {
       const jobs = jobsIn(path.join(app, 'ws-utility-bad'));
       const job = start(jobs, { kind: 'train', name: 'bad', epochs: 1, data: path.join(app, 'missing.h5') });
-      const done = await waitFor(jobs, job.id, finished);
+      const done = await waitForJob(jobs, job.id, jobEnded);
       assert.equal(done.status, 'failed');
       assert.match(done.error!, /missing\.h5: no such file/);
     });
@@ -309,7 +296,7 @@ describe('desktop bundles (npm run build)', () => {
       fs.writeFileSync(script, [`import { spawn } from 'node:child_process';`, `spawn(process.execPath, ['-e', ${JSON.stringify(late)}], { stdio: ['ignore', 'ignore', 'inherit'] });`, 'process.exit(9);'].join('\n'));
       const jobs = new JobManager({ workspace: path.join(app, 'ws-utility-exit'), maxConcurrent: 1, spawn: () => utilityJobProcess(standInUtilityFork(shim, []), script) });
       const job = start(jobs, { kind: 'train', name: 'exits', epochs: 1, ...small });
-      const done = await waitFor(jobs, job.id, finished);
+      const done = await waitForJob(jobs, job.id, jobEnded);
       assert.equal(done.status, 'failed');
       assert.equal(done.error, 'the job process exited with code 9 or was killed (SIGKILL): node: bad option: --frobnicate');
     });
@@ -319,18 +306,18 @@ describe('desktop bundles (npm run build)', () => {
       const jobs = jobsIn(ws);
       forked = [];
       const crash = start(jobs, { kind: 'train', name: 'crash', epochs: 500, ...small });
-      await waitFor(jobs, crash.id, (j) => /epoch 1\//.test(j.message));
+      await waitForJob(jobs, crash.id, (j) => /epoch 1\//.test(j.message));
       process.kill(forked[0].pid!, 'SIGKILL');
-      const failed = await waitFor(jobs, crash.id, finished);
+      const failed = await waitForJob(jobs, crash.id, jobEnded);
       assert.equal(failed.status, 'failed');
       assert.match(failed.error!, /killed \(SIGKILL\)/);
       const store = new Workspace(ws);
       assert.equal(store.status('crash').status, 'interrupted');
 
       const resumed = start(jobs, { kind: 'resume', name: 'crash', epochs: 500 });
-      await waitFor(jobs, resumed.id, (j) => /epoch \d+\//.test(j.message));
+      await waitForJob(jobs, resumed.id, (j) => /epoch \d+\//.test(j.message));
       jobs.cancel(resumed.id);
-      assert.equal((await waitFor(jobs, resumed.id, finished)).status, 'cancelled');
+      assert.equal((await waitForJob(jobs, resumed.id, jobEnded)).status, 'cancelled');
       assert.equal(store.status('crash').status, 'interrupted');
     });
   });

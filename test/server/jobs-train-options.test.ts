@@ -11,20 +11,7 @@ import { createHandlers, dispatch } from '../../main/server/handlers.ts';
 import { Workspace } from '../../main/engine/store/workspace.ts';
 import type { RunConfig } from '../../main/engine/train/run.ts';
 import { tagscape } from '../cli/run-cli.ts';
-import { tmpDir } from '../helpers.ts';
-
-function finished(jobs: JobManager, id: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const check = (j: JobInfo) => {
-      if (j.id === id && ['complete', 'failed', 'cancelled'].includes(j.status)) {
-        jobs.off('job', check);
-        resolve(j);
-      }
-    };
-    jobs.on('job', check);
-    check(jobs.get(id));
-  });
-}
+import { tmpDir, waitForJob } from '../helpers.ts';
 
 const base = { kind: 'train', name: 'focal', data: 'synthetic:800', epochs: 1, hidden: [16, 8], batchSize: 64 };
 
@@ -35,7 +22,7 @@ describe('a Train job\'s loss and training options', () => {
     const job = { ...base, loss: 'focal', focalGamma: 1.5, patience: 3, dropout: 0.2, learningRate: 0.002, reweight: true };
     const reply = await dispatch(createHandlers(ws, jobs), 'startJob', { job });
     assert.ok(reply.ok, !reply.ok ? reply.error : '');
-    const done = await finished(jobs, (reply.result as { job: JobInfo }).job.id);
+    const done = await waitForJob(jobs, (reply.result as { job: JobInfo }).job.id);
     assert.equal(done.status, 'complete', done.error);
     const train = new Workspace(ws).readJson<RunConfig>('focal', 'config.json').train;
     assert.deepEqual(train.loss, { name: 'focal', gamma: 1.5 });

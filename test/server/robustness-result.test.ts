@@ -14,7 +14,7 @@ import { Workspace } from '../../main/engine/store/workspace.ts';
 import { startTraining } from '../../main/engine/train/run.ts';
 import { JobManager } from '../../main/jobs/job-manager.ts';
 import { createHandlers, dispatch, type Handlers } from '../../main/server/handlers.ts';
-import { backend, tmpDir } from '../helpers.ts';
+import { backend, tmpDir, waitForJob } from '../helpers.ts';
 
 const DATA = 'synthetic:1500';
 
@@ -46,19 +46,6 @@ function js(p: number[], q: number[]): number {
     if (b > 0) d += (b / 2) * Math.log(b / m);
   }
   return d;
-}
-
-function waitFor(jobs: JobManager, id: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const check = (j: JobInfo) => {
-      if (j.id === id && ['complete', 'failed', 'cancelled'].includes(j.status)) {
-        jobs.off('job', check);
-        resolve(j);
-      }
-    };
-    jobs.on('job', check);
-    check(jobs.get(id));
-  });
 }
 
 describe('robustness results, attacked ROC overlays and run tags through the handlers', () => {
@@ -124,7 +111,7 @@ describe('robustness results, attacked ROC overlays and run tags through the han
 
   it('returns the worst case per run and the input shifts of the chosen attack from a robustness job', async () => {
     const started = await call('startJob', { job: { kind: 'robustness', runs: ['nominal', 'adv'], data: DATA, attacks: ['fgsm', 'noise'], eps: [0, 0.1], shifts: { attack: 'fgsm', eps: 0.1, bins: 200 } } });
-    const done = await waitFor(jobs, (started.job as JobInfo).id);
+    const done = await waitForJob(jobs, (started.job as JobInfo).id);
     assert.equal(done.status, 'complete', done.error);
     const result = done.result as ScanResult;
     assert.equal(result.results.length, 8);

@@ -2,32 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { JobInfo } from '../../shared/api/contract.ts';
 import { readJetsH5, writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { evaluateRun } from '../../main/engine/evaluate/evaluate-run.ts';
 import { readBundle } from '../../main/engine/store/bundle.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { JobManager } from '../../main/jobs/job-manager.ts';
 import { createHandlers, dispatch } from '../../main/server/handlers.ts';
-import { backend, tmpDir } from '../helpers.ts';
-
-/** Resolves with the job once it is complete, failed or cancelled; collects every message it showed. */
-function finished(jobs: JobManager, id: string, messages: string[] = []): Promise<JobInfo> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`job ${id} did not finish`)), 240_000);
-    const check = (j: JobInfo) => {
-      if (j.id !== id) return;
-      messages.push(j.message);
-      if (['complete', 'failed', 'cancelled'].includes(j.status)) {
-        jobs.off('job', check);
-        clearTimeout(timer);
-        resolve(j);
-      }
-    };
-    jobs.on('job', check);
-    check(jobs.get(id));
-  });
-}
+import { backend, jobEnded, tmpDir, waitForJob } from '../helpers.ts';
 
 const runFile = (ws: string, run: string, file: string) => fs.readFileSync(path.join(ws, 'runs', run, file));
 
@@ -45,9 +26,9 @@ describe('streaming in job processes and the server', () => {
     const jobs = new JobManager({ workspace: ws, maxConcurrent: 2 });
     const memMessages: string[] = [];
     const streamMessages: string[] = [];
-    const mem = finished(jobs, jobs.start({ kind: 'train', name: 'mem', stream: false, ...small }).id, memMessages);
-    const streamed = finished(jobs, jobs.start({ kind: 'train', name: 'stream', stream: true, ...small }).id, streamMessages);
-    const half = finished(jobs, jobs.start({ kind: 'train', name: 'half', stream: true, ...small, epochs: 1 }).id);
+    const mem = waitForJob(jobs, jobs.start({ kind: 'train', name: 'mem', stream: false, ...small }).id, jobEnded, memMessages);
+    const streamed = waitForJob(jobs, jobs.start({ kind: 'train', name: 'stream', stream: true, ...small }).id, jobEnded, streamMessages);
+    const half = waitForJob(jobs, jobs.start({ kind: 'train', name: 'half', stream: true, ...small, epochs: 1 }).id);
     for (const j of await Promise.all([mem, streamed, half])) assert.equal(j.status, 'complete', j.error);
 
     assert.ok(streamMessages.some((m) => /^3000 jets \(1 MB of inputs\) streamed from disk$/.test(m)), streamMessages.join(' | '));
@@ -57,7 +38,7 @@ describe('streaming in job processes and the server', () => {
     assert.deepEqual(b.test, a.test);
     for (const f of ['model.bin', 'split.bin', 'preprocess.json', 'metrics.json']) assert.ok(runFile(ws, 'stream', f).equals(runFile(ws, 'mem', f)), `${f} differs`);
 
-    const resumed = await finished(jobs, jobs.start({ kind: 'resume', name: 'half', epochs: 2, stream: true }).id);
+    const resumed = await waitForJob(jobs, jobs.start({ kind: 'resume', name: 'half', epochs: 2, stream: true }).id);
     assert.equal(resumed.status, 'complete', resumed.error);
     const x = readBundle(path.join(ws, 'runs/mem/checkpoints/epoch-0002.bin'));
     const y = readBundle(path.join(ws, 'runs/half/checkpoints/epoch-0002.bin'));
@@ -88,7 +69,7 @@ describe('streaming in job processes and the server', () => {
     // 2e9 generated jets would be 536 GB: refused from the spec alone, before anything is allocated.
     const huge = 'synthetic:2000000000';
     const jobs = new JobManager({ workspace: ws, maxConcurrent: 1 });
-    const job = await finished(jobs, jobs.start({ kind: 'robustness', runs: ['mem'], data: huge, attacks: ['fgsm'], eps: [0.01] }).id);
+    const job = await waitForJob(jobs, jobs.start({ kind: 'robustness', runs: ['mem'], data: huge, attacks: ['fgsm'], eps: [0.01] }).id);
     assert.equal(job.status, 'failed');
     assert.match(job.error!, /^synthetic:2000000000: a robustness scan needs every jet in memory, and these 536\.0 GB of generated jets are more than the [\d.]+ [GM]B a whole load may take on this machine \(an eighth of its memory\); use a file with fewer jets/);
     const r = await dispatch(createHandlers(ws, {} as JobManager), 'dataSummary', { data: huge });
