@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { SKIP, launchChromium } from './browser.ts';
 import { loadData } from '../../main/engine/data/load.ts';
 import { evaluateRun } from '../../main/engine/evaluate/evaluate-run.ts';
 import { startTraining } from '../../main/engine/train/run.ts';
@@ -15,8 +16,6 @@ import { serve, type Server } from '../../main/server/serve.ts';
 import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
 import { colours } from './pictures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const DATA = 'synthetic:3000';
 
@@ -39,11 +38,7 @@ describe('the Landscape page', { skip: SKIP }, () => {
     jet = b[Math.floor(b.length / 2)].jet;
     const outDir = await builtRenderer();
     server = await serve({ workspace, port: 0, staticDir: outDir, maxJobs: 1 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // WebGL for the 3D view comes from SwiftShader, Chromium's software renderer, when there is no GPU.
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
   after(async () => {

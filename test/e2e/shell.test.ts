@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import { type Browser, type Download, type Page } from 'playwright-core';
+import { SKIP, launchChromium } from './browser.ts';
 import type { JobInfo } from '../../shared/api/contract.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
 import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
 import { PDFTOPPM, meanGrey, pdfFirstPage } from './pictures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const PAGES = ['Data', 'Train', 'Evaluate', 'Robustness', 'Inspect', 'Landscape', 'Runs', 'Export'];
 
@@ -44,10 +43,7 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
     const job = server.jobs.start({ kind: 'train', name: 'tiny', data: 'synthetic:1500', epochs: 2, hidden: [16], batchSize: 128 });
     const done = await waitForJob(server, job.id);
     assert.equal(done.status, 'complete', done.error);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ acceptDownloads: true, colorScheme: 'light', viewport: { width: 1400, height: 1000 } });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));

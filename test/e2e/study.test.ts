@@ -9,13 +9,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { SKIP, launchChromium } from './browser.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
 import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
 import { PDFTOPPM, colours, meanGrey, pdfFirstPage } from './pictures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 /** Every page, in the study's order, with what it shows once its first calls have answered in this workspace. */
 const READY: Record<string, string> = {
@@ -46,11 +45,7 @@ describe('the click-through study', { skip: SKIP }, () => {
   before(async () => {
     await backend();
     server = await serve({ workspace: tmpDir('tagscape-study-'), port: 0, staticDir: await builtRenderer(), maxJobs: 2 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // WebGL for the 3D view comes from SwiftShader, Chromium's software renderer, when there is no GPU.
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ acceptDownloads: true, colorScheme: 'light', viewport: { width: 1500, height: 1000 } });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { SKIP, launchChromium } from './browser.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
 import { backend, builtRenderer, tmpDir } from '../helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (apt-get install chromium); browser tests skipped';
 
 describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
   let server: Server;
@@ -18,10 +15,7 @@ describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
     await backend();
     const outDir = await builtRenderer();
     server = await serve({ workspace: tmpDir(), port: 0, staticDir: outDir, maxJobs: 1 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
