@@ -258,6 +258,9 @@ describe('the click-through study', { skip: SKIP }, () => {
     }
     assert.ok((await colours(page, png)) >= 50, 'the 3D surface is drawn in colour');
     await shot(page, 'landscape-3d');
+    // WebGL cannot be printed as vectors: the 3D view exports the wireframe of the same surface.
+    const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('.maps figure[data-map=nominal] button[data-format=pdf]')]);
+    assert.equal(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString('latin1'), '%PDF-');
     await page.click('.view-toggle button:has-text("2D")');
   });
 
@@ -289,7 +292,7 @@ describe('the click-through study', { skip: SKIP }, () => {
     const pdf = fs.readFileSync(file);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
     const titles = await page.$$eval('ul.figures li', (li) => li.map((l) => l.textContent ?? ''));
-    for (const t of ['ROC BvL, nominal vs adversarial', 'training history', 'Training loss', 'BvL shapes', 'AUC vs eps', 'class probabilities', 'Landscape']) {
+    for (const t of ['ROC BvL, nominal vs adversarial', 'training history', 'Training loss', 'BvL shapes', 'AUC vs eps', 'class probabilities', 'Landscape', '(3D)']) {
       assert.ok(titles.some((x) => x.includes(t)), `"${t}" among the figures: ${titles.join(' | ')}`);
     }
     assert.equal((pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length, titles.length, 'one page per listed figure');
