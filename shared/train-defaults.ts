@@ -28,6 +28,10 @@ export const TRAIN_DEFAULTS = {
   reweight: false,
   /** Adversarial training's eps, in training sigma, when it is turned on. */
   adversarialEps: 0.01,
+  /** Fraction of batches attacked: 1 = every batch (the paper), 0.5 = every second batch. */
+  adversarialFraction: 1,
+  /** Nominal epochs before the attacks start. */
+  adversarialWarmup: 0,
   /** lambda of the input-gradient penalty; 0 = off. */
   gradPenalty: 0,
 } as const;

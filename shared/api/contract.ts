@@ -5,7 +5,7 @@
  * typed from them.
  */
 import { z } from 'zod';
-import { FOCAL_GAMMA_MAX, LOSS_NAMES } from '../train-defaults.ts';
+import { FOCAL_GAMMA_MAX, LOSS_NAMES, TRAIN_DEFAULTS } from '../train-defaults.ts';
 import type { OPERATION_NAMES } from './operation-names.ts';
 
 const RunName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is letters, digits, . _ - (up to 100 characters)');
@@ -36,7 +36,7 @@ const TrainJob = z.object({
   /** Early stopping: epochs without a lower validation loss. */
   patience: z.number().int().min(1).max(10000).optional(),
   reweight: z.boolean().optional(),
-  adversarial: z.object({ attack: z.enum(['fgsm', 'ngm', 'pgd']), eps: Eps, fraction: z.number().gt(0).max(1).default(1), warmupEpochs: z.number().int().min(0).default(0) }).strict().optional(),
+  adversarial: z.object({ attack: z.enum(['fgsm', 'ngm', 'pgd']), eps: Eps, fraction: z.number().gt(0).max(1).default(TRAIN_DEFAULTS.adversarialFraction), warmupEpochs: z.number().int().min(0).max(10000).default(TRAIN_DEFAULTS.adversarialWarmup) }).strict().optional(),
   gradPenalty: z.number().min(0).max(1e6).optional(),
   /** true: read an .h5/.parquet file from disk a block at a time; false: load it whole; omitted: stream above 128 MiB of inputs, as the CLI. */
   stream: z.boolean().optional(),

@@ -24,6 +24,8 @@ export interface TrainForm {
   reweight: boolean;
   adv: Adversarial;
   eps: number | string;
+  advFraction: number | string;
+  advWarmup: number | string;
   gradPenalty: number | string;
 }
 
@@ -42,6 +44,8 @@ export function paperDefaults(): Omit<TrainForm, 'name' | 'data'> {
     reweight: D.reweight,
     adv: 'none',
     eps: D.adversarialEps,
+    advFraction: D.adversarialFraction,
+    advWarmup: D.adversarialWarmup,
     gradPenalty: D.gradPenalty,
   };
 }
@@ -86,6 +90,10 @@ export function trainJob(f: TrainForm): TrainJob {
   check(whole(seed, 0, 2 ** 31 - 1), 'seed', 'The seed must be a whole number, 0 or more.');
   const eps = num(f.eps);
   check(f.adv === 'none' || (eps > 0 && eps <= 100), 'eps', `Adversarial training needs ε > 0 in training σ (up to 100), e.g. ${D.adversarialEps}.`);
+  const fraction = num(f.advFraction);
+  check(f.adv === 'none' || (fraction > 0 && fraction <= 1), 'advFraction', 'The attacked fraction of batches must be above 0 and at most 1 (1 = every batch, as in the paper).');
+  const warmupEpochs = num(f.advWarmup);
+  check(f.adv === 'none' || whole(warmupEpochs, 0, 10000), 'advWarmup', 'Warm-up must be a whole number of nominal epochs, 0 or more.');
   const gradPenalty = num(f.gradPenalty);
   check(gradPenalty >= 0 && gradPenalty <= 1e6, 'gradPenalty', 'The gradient penalty λ must be 0 (off) or a positive number up to 10⁶, e.g. 0.1.');
   return {
@@ -102,7 +110,7 @@ export function trainJob(f: TrainForm): TrainJob {
     patience,
     seed,
     reweight: f.reweight,
-    ...(f.adv !== 'none' ? { adversarial: { attack: f.adv, eps, fraction: 1, warmupEpochs: 0 } } : {}),
+    ...(f.adv !== 'none' ? { adversarial: { attack: f.adv, eps, fraction, warmupEpochs } } : {}),
     ...(gradPenalty > 0 ? { gradPenalty } : {}),
   };
 }
