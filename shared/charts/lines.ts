@@ -17,7 +17,8 @@ export interface LineSeries {
 
 export interface LineChartInput {
   series: LineSeries[];
-  x: { title: string; log?: boolean; min?: number; max?: number };
+  /** integer: a count such as epochs (whole-number ticks and range). */
+  x: { title: string; log?: boolean; min?: number; max?: number; integer?: boolean };
   y: { title: string; log?: boolean; min?: number; max?: number };
   label: FigureLabel;
   /** Ratio panel: each series over series[ratio.to] at equal x (same binning required for steps). */
@@ -60,12 +61,13 @@ export function lineChart(input: LineChartInput): Record<string, unknown> {
   const ratio = input.ratio;
   const mainBottom = ratio ? Math.round(size.height * 0.36) : GRID.bottom;
   const all = input.series.flatMap((s) => s.points);
-  const [x0, x1] = axisRange(all.map((p) => p[0]), input.x.log, input.x.min, input.x.max);
+  const [xa, xb] = axisRange(all.map((p) => p[0]), input.x.log, input.x.min, input.x.max);
+  const [x0, x1] = input.x.integer ? [Math.floor(xa), Math.ceil(xb)] : [xa, xb];
   const [y0, y1Raw] = axisRange(all.map((p) => p[1]), input.y.log, input.y.min, input.y.max);
   // Head room for the experiment label, sample text and legend inside the frame.
   const y1 = input.y.max ?? (input.y.log ? y1Raw * 10 : niceLinear(y0, y1Raw + 0.35 * (y1Raw - y0), 0)[1]);
   const grids: object[] = [{ ...GRID, bottom: mainBottom }];
-  const xs: object[] = xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, hideLabels: Boolean(ratio) });
+  const xs: object[] = xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, hideLabels: Boolean(ratio), integer: input.x.integer });
   const ys: object[] = yAxes({ name: input.y.title, type: input.y.log ? 'log' : 'value', min: y0, max: y1 });
   const series: object[] = input.series.map((s, k) => seriesOption(s, 0, k, s.points));
   const titles = axisTitles(size, { ...GRID, bottom: mainBottom }, ratio ? null : input.x.title, input.y.title);
@@ -73,7 +75,7 @@ export function lineChart(input: LineChartInput): Record<string, unknown> {
     const ref = input.series[ratio.to];
     const top = size.height - mainBottom + 10;
     grids.push({ ...GRID, top });
-    xs.push(...xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, gridIndex: 1 }));
+    xs.push(...xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, gridIndex: 1, integer: input.x.integer }));
     ys.push(...yAxes({ name: '', type: 'value', min: ratio.min ?? 0.5, max: ratio.max ?? 1.5, gridIndex: 1 }));
     titles.push(...axisTitles(size, { ...GRID, top }, input.x.title, ratio.title ?? `ratio to ${ref.label}`));
     input.series.forEach((s, k) => {

@@ -68,6 +68,8 @@ interface AxisOptions {
   /** Hide tick labels (shared x of a main panel above a ratio panel). */
   hideLabels?: boolean;
   nameGap?: number;
+  /** Counts (e.g. epochs): ticks on whole numbers only. */
+  integer?: boolean;
 }
 
 /** Tick labels without floating-point noise (0.9 not 0.9000000001; 1000 with a thin separator). */
@@ -83,13 +85,14 @@ function axisStyle(o: AxisOptions, mirrored: boolean): object {
     min: o.min,
     max: o.max,
     gridIndex: o.gridIndex ?? 0,
+    ...(o.integer ? { minInterval: 1 } : {}),
     name: mirrored ? '' : o.name,
     nameLocation: 'end',
     nameGap: o.nameGap ?? 30,
     nameTextStyle: { fontFamily: FONT, fontSize: 15, color: '#000' },
     axisLine: { show: true, onZero: false, lineStyle: { color: '#000', width: 1 } },
     axisTick: { show: true, inside: true, length: 7, lineStyle: { color: '#000' } },
-    minorTick: { show: true, splitNumber: o.type === 'log' ? 9 : 5, length: 3.5, lineStyle: { color: '#000' } },
+    minorTick: { show: !o.integer, splitNumber: o.type === 'log' ? 9 : 5, length: 3.5, lineStyle: { color: '#000' } },
     axisLabel: { show: !mirrored && !o.hideLabels, fontFamily: FONT, fontSize: 13, color: '#000', inside: false, hideOverlap: true, formatter: formatTick },
     splitLine: { show: false },
     logBase: 10,

@@ -241,7 +241,7 @@ function historyFigure(req: FigureRequest): Figure {
   });
   return {
     title: 'training history',
-    option: lineChart({ series, x: { title: 'epoch', min: 0 }, y: { title: 'loss' }, label: req.label, size: req.size }),
+    option: lineChart({ series, x: { title: 'epoch', min: 0, integer: true }, y: { title: 'loss' }, label: req.label, size: req.size }),
   };
 }
 
