@@ -29,6 +29,8 @@ const PRELOAD = path.join(here, '..', 'preload', 'index.cjs');
 const JOB_ENTRY = path.join(here, 'job-entry.js');
 /** A 100-megapixel PNG at most (the export limit) compresses well below this. */
 const MAX_SAVED_BASE64 = 256 << 20;
+/** What an exported figure may be saved as. */
+const FIGURE_TYPES = new Map([['application/pdf', 'pdf'], ['image/svg+xml', 'svg'], ['image/png', 'png']]);
 
 // Standard and secure like https (relative URLs, an origin of its own); CORS-enabled because the page's
 // scripts are ES modules, which Chromium fetches in CORS mode even from their own origin.
@@ -87,14 +89,23 @@ async function start(): Promise<void> {
     grants.grant(r.filePaths[0]);
     return r.filePaths[0];
   });
-  // An exported figure, written where the user says (atomically: a cancelled or failed write leaves no half file).
+  // An exported figure, written where the user says (atomically: a cancelled or failed write leaves no half
+  // file). Only figure types, with their own extension, whatever name the page suggests.
   ipcMain.handle(SAVE_FILE_CHANNEL, async (event, payload) => {
+    if (!fromAppPage(event.senderFrame)) return null;
     const file = OPERATIONS.exportChart.response.safeParse(payload);
-    if (!fromAppPage(event.senderFrame) || !file.success || file.data.base64.length > MAX_SAVED_BASE64) return null;
-    const r = await dialog.showSaveDialog(win, { title: 'Save figure', defaultPath: path.join(app.getPath('documents'), path.basename(file.data.filename)) });
+    const ext = file.success ? FIGURE_TYPES.get(file.data.mime) : undefined;
+    if (!file.success || !ext || file.data.base64.length > MAX_SAVED_BASE64) return null;
+    const base = path.basename(file.data.filename).replace(/\.[^.]*$/, '') || 'tagscape-figure';
+    const r = await dialog.showSaveDialog(win, {
+      title: 'Save figure',
+      defaultPath: path.join(app.getPath('documents'), `${base}.${ext}`),
+      filters: [{ name: ext.toUpperCase(), extensions: [ext] }],
+    });
     if (r.canceled || !r.filePath) return null;
-    writeFileAtomic(r.filePath, Buffer.from(file.data.base64, 'base64'));
-    return r.filePath;
+    const target = r.filePath.toLowerCase().endsWith(`.${ext}`) ? r.filePath : `${r.filePath}.${ext}`;
+    writeFileAtomic(target, Buffer.from(file.data.base64, 'base64'));
+    return target;
   });
   streamJobs(jobs, win.webContents);
   app.on('second-instance', () => {

@@ -42,6 +42,15 @@ function csp(port: number): string {
   ].join('; ');
 }
 
+/** The request's URL, or null when the request line holds none (`new URL` would throw in the handler). */
+function requestUrl(req: http.IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
 /** A %-encoded part of a request, or null when its encoding is broken (which must not throw in a handler). */
 function decoded(text: string): string | null {
   try {
@@ -80,7 +89,8 @@ export async function serve(options: ServeOptions): Promise<Server> {
   let port = 0;
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = requestUrl(req);
+    if (!url) return send(res, 400, 'Bad request: no valid URL.\n');
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 403, 'Forbidden: Tagscape answers only on its loopback address.\n');
     const given = tokenOf(req, url);
@@ -128,10 +138,10 @@ export async function serve(options: ServeOptions): Promise<Server> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const given = tokenOf(req, url);
+    const url = requestUrl(req);
+    const given = url && tokenOf(req, url);
     const hostOk = req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
-    if (url.pathname !== '/events' || !hostOk || !given || !same(given, token)) {
+    if (!url || url.pathname !== '/events' || !hostOk || !given || !same(given, token)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

@@ -171,6 +171,15 @@ describe('exportChart and exportCharts over the loopback API', () => {
       await refused('exportChart', { option: { ...option, series: [{ type: 'line', data: [[0, 1], [1, 2]], lineStyle: { color: smuggled } }] }, format }, /cannot be exported: its option holds markup or links/);
     }
     await refused('exportCharts', { charts: [{ option }, { option: { ...option, backgroundColor: 'url(file:///etc/hostname)' } }] }, /cannot be exported/);
+    for (const bad of [
+      'red"/><_:script xmlns:_="http://www.w3.org/2000/svg">alert(1)</_:script><path stroke="red',
+      'red" onload="alert(1)',
+      'red"/><image href="#red.png" width="9" height="9"/><path stroke="red',
+      'red" style="fill:url&#40;https://example.org/x)',
+    ]) {
+      await refused('exportChart', { option: { ...option, series: [{ type: 'line', data: [[0, 1]], itemStyle: { color: bad } }] }, format: 'svg' }, /cannot be exported/);
+    }
+    await refused('exportChart', { option: { ...option, title: { text: 'x', textStyle: { fontFamily: 'x" onclick="alert(1)' } } }, format: 'pdf' }, /cannot be exported/);
     await refused('exportChart', { option, format: 'png', width: 4000, height: 4000, dpi: 1200 }, /at most 100 megapixels/);
     const tooBig = await fetch(`${base}/api/exportChart`, { method: 'POST', body: JSON.stringify({ option: { pad: 'x'.repeat(17 << 20) }, format: 'svg' }), headers: { authorization: `Bearer ${server.token}` } });
     assert.equal(tooBig.status, 413);

@@ -78,6 +78,17 @@ describe('loopback server', () => {
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: string }).error, /^Unknown operation/);
     assert.equal((await fetch(`${base}/`, { headers: { cookie: 'tagscape_token=%E0' } })).status, 401);
+    // A request line whose target is no URL at all.
+    const net = await import('node:net');
+    const reply = await new Promise<string>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.write('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+      setTimeout(() => socket.destroy(), 3000);
+    });
+    assert.match(reply, /^HTTP\/1\.1 400/);
     assert.equal((await api('listRuns', '{}')).status, 200, 'still serving');
   });
 

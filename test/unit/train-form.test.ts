@@ -31,6 +31,7 @@ describe('the Train form', () => {
     wrong({ adv: 'fgsm', eps: 0 }, 'eps');
     wrong({ adv: 'fgsm', advFraction: 0 }, 'advFraction');
     wrong({ adv: 'fgsm', advWarmup: 1.5 }, 'advWarmup');
+    wrong({ adv: 'fgsm', epochs: 3, advWarmup: 3 }, 'advWarmup');
     wrong({ loss: 'focal', focalGamma: -1 }, 'focalGamma');
     assert.equal(trainJob(form({ adv: 'none', advFraction: 0 })).adversarial, undefined, 'attack settings matter only with an attack');
   });

@@ -68,7 +68,7 @@ export async function svgPagesToPdf(pages: Array<{ svg: string; width: number; h
   pages.forEach((p, k) => {
     if (k > 0) doc.addPage({ size: [p.width, p.height], margin: 0 });
     // Figures embed their images; a link to a file is never followed.
-    SVGtoPDF(doc, p.svg, 0, 0, { width: p.width, height: p.height, assumePt: true, fontCallback, imageCallback: (link: string) => (link.startsWith('data:') ? link : '') });
+    SVGtoPDF(doc, p.svg, 0, 0, { width: p.width, height: p.height, assumePt: true, fontCallback, imageCallback: (link: string) => (/^data:image\/(png|jpeg);base64,/.test(link) ? link : '') });
   });
   doc.end();
   await done;

@@ -40,23 +40,36 @@ function checkOption(option: Record<string, unknown>): void {
   const walk = (v: unknown, key: string): void => {
     if (typeof v === 'string') {
       const image = key === 'image' || v.startsWith('image://');
-      if (image && !/^(image:\/\/)?data:image\/(png|jpeg|svg\+xml);base64,/.test(v)) throw new Error('A chart to export may hold embedded images only (data: URLs), not links to files.');
+      if (image && !/^(image:\/\/)?data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]*$/.test(v)) throw new Error('A chart to export may hold embedded images only (data: URLs), not links to files.');
+      // ECharts escapes text it draws but writes other strings (colours, fonts, ...) into SVG attributes as
+      // they are: there a quote, angle bracket, entity or escape could end the attribute and add markup.
+      if (!image && !TEXT_KEYS.has(key) && /["<>&\\]/.test(v)) throw new Error(REFUSED);
     } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
   };
   walk(option, '');
 }
 
+/** Keys whose strings ECharts draws as text (escaped): labels, names, titles, category values, templates. */
+const TEXT_KEYS = new Set(['text', 'subtext', 'name', 'formatter', 'data', 'title']);
+
 /** The elements ECharts' SVG renderer draws charts with; anything else came from the option's strings. */
 const SVG_ELEMENTS = new Set(['svg', 'g', 'defs', 'clipPath', 'linearGradient', 'radialGradient', 'stop', 'pattern', 'style', 'rect', 'circle', 'ellipse', 'line', 'path', 'polygon', 'polyline', 'text', 'tspan', 'title', 'image']);
 const REFUSED = 'This chart cannot be exported: its option holds markup or links (for example a quote inside a colour); rebuild it from the page and try again.';
 
-/** Only drawing elements, links only within the document or to embedded data, no scripts or entities. */
+/**
+ * The second line of defence, on the SVG itself: only drawing elements (no prefixed or foreign names), no
+ * event handlers, images only as embedded PNG/JPEG data (resvg reads any other href, even "#x", as a file),
+ * url() only to the document's own gradients and clips, no entities or escapes inside tags.
+ */
 export function checkRenderedSvg(svg: string): string {
   if (/<!(DOCTYPE|ENTITY)/i.test(svg)) throw new Error(REFUSED);
-  for (const [, tag] of svg.matchAll(/<([A-Za-z][\w:-]*)/g)) if (!SVG_ELEMENTS.has(tag)) throw new Error(REFUSED);
+  for (const [, tag] of svg.matchAll(/<\/?([^\s/>!?]+)/g)) if (!SVG_ELEMENTS.has(tag)) throw new Error(REFUSED);
+  for (const [tag] of svg.matchAll(/<[^>]*>/g)) {
+    if (/\son[a-z]+\s*=|&#|\\/i.test(tag)) throw new Error(REFUSED);
+  }
   for (const [, value] of svg.matchAll(/\bhref\s*=\s*["']?([^"'\s>]*)/gi)) {
-    if (!value.startsWith('#') && !/^data:image\/(png|jpeg|svg\+xml);base64,/.test(value)) throw new Error(REFUSED);
+    if (!/^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]*$/.test(value)) throw new Error(REFUSED);
   }
   for (const [, target] of svg.matchAll(/url\(\s*['"]?([^)'"]*)/gi)) if (!target.startsWith('#')) throw new Error(REFUSED);
   if (/@import|javascript:/i.test(svg)) throw new Error(REFUSED);

@@ -1,9 +1,9 @@
 /**
- * The charts drawn in this session, for the Export page. Every mounted EChart owns one entry, which it
- * replaces whenever its option or title changes (a ROC view toggle, another input picked), so only the
- * version last seen is exported. An unmounted chart's entry stays, so a figure seen on Evaluate or
- * Landscape can still be exported after leaving that page, until a chart with the same page and title is
- * drawn again (the page reopened). Kept in memory only; options can be large.
+ * The charts drawn in this session, for the Export page. Every mounted chart (through its ChartExport)
+ * owns one entry, which it replaces whenever its option or title changes (a ROC view toggle, another input
+ * picked), so only the version last seen is exported. An unmounted chart's entry stays, so a figure seen on
+ * Evaluate or Landscape can still be exported after leaving that page, until a chart with the same page and
+ * title is drawn again (the page reopened). Kept in memory only; options can be large.
  */
 import { shallowReactive } from 'vue';
 import type { PageId } from './navigation.ts';

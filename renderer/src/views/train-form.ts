@@ -93,7 +93,7 @@ export function trainJob(f: TrainForm): TrainJob {
   const fraction = num(f.advFraction);
   check(f.adv === 'none' || (fraction > 0 && fraction <= 1), 'advFraction', 'The attacked fraction of batches must be above 0 and at most 1 (1 = every batch, as in the paper).');
   const warmupEpochs = num(f.advWarmup);
-  check(f.adv === 'none' || whole(warmupEpochs, 0, 10000), 'advWarmup', 'Warm-up must be a whole number of nominal epochs, 0 or more.');
+  check(f.adv === 'none' || (whole(warmupEpochs, 0, 10000) && warmupEpochs < epochs), 'advWarmup', 'Warm-up must be a whole number of nominal epochs, 0 or more and fewer than the epochs (or no attack would ever run).');
   const gradPenalty = num(f.gradPenalty);
   check(gradPenalty >= 0 && gradPenalty <= 1e6, 'gradPenalty', 'The gradient penalty λ must be 0 (off) or a positive number up to 10⁶, e.g. 0.1.');
   return {
