@@ -87,3 +87,15 @@ describe('synthetic jet generator', () => {
     assert.throws(() => generateJets({ jets: 0 }), /positive integer/);
   });
 });
+
+describe('synthetic data specs', () => {
+  it('reads jets, seed and fractions, and refuses malformed ones in one sentence', async () => {
+    const { parseSyntheticSpec } = await import('../../main/engine/data/load.ts');
+    assert.deepEqual(parseSyntheticSpec('synthetic:500:seed=7:fractions=0.5/0/0.5/0'), { jets: 500, seed: 7, fractions: [0.5, 0, 0.5, 0] });
+    assert.equal(parseSyntheticSpec('/data/jets.h5'), null);
+    assert.throws(() => parseSyntheticSpec('synthetic:500:seed=abc'), /seed in data spec "synthetic:500:seed=abc" must be a whole number/);
+    for (const f of ['x/y/z/w', '0.5/0.5', '0/0/0/0', '-1/1/1/1']) {
+      assert.throws(() => parseSyntheticSpec(`synthetic:500:fractions=${f}`), /must be four non-negative numbers b\/bb\/c\/udsg/);
+    }
+  });
+});

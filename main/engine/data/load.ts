@@ -24,9 +24,16 @@ export function parseSyntheticSpec(spec: string, defaultSeed = 1): SyntheticOpti
   const opts: SyntheticOptions = { jets: Number(m[1]), seed: defaultSeed };
   for (const part of m[2].split(':').filter(Boolean)) {
     const [k, v] = part.split('=');
-    if (k === 'seed') opts.seed = Number(v);
-    else if (k === 'fractions') opts.fractions = v.split('/').map(Number) as SyntheticOptions['fractions'];
-    else throw new Error(`Unknown option "${k}" in data spec "${spec}".`);
+    if (k === 'seed') {
+      if (!/^\d+$/.test(v)) throw new Error(`The seed in data spec "${spec}" must be a whole number, e.g. synthetic:20000:seed=7.`);
+      opts.seed = Number(v);
+    } else if (k === 'fractions') {
+      const f = v.split('/').map(Number);
+      if (f.length !== 4 || !f.every((x) => Number.isFinite(x) && x >= 0) || !(f.reduce((a, b) => a + b, 0) > 0)) {
+        throw new Error(`The fractions in data spec "${spec}" must be four non-negative numbers b/bb/c/udsg, e.g. fractions=0.25/0.05/0.15/0.55.`);
+      }
+      opts.fractions = f as SyntheticOptions['fractions'];
+    } else throw new Error(`Unknown option "${k}" in data spec "${spec}".`);
   }
   return opts;
 }
