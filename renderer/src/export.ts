@@ -26,7 +26,7 @@ function page(chart: ChartToExport) {
 }
 
 /** A browser download of the file (Blob + <a download>). */
-export function downloadFile(file: ExportedFile): void {
+function downloadFile(file: ExportedFile): void {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
   const a = document.createElement('a');

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, tmpDir } from '../helpers.ts';
-import { BIN, jsonOf as json, tagscape } from './run-cli.ts';
+import { tmpDir } from '../helpers.ts';
+import { jsonOf as json, tagscape } from './run-cli.ts';
 
 
 /** AUC from a scores.csv, independently: Mann–Whitney over all signal/background pairs (ties count 1/2). */
@@ -109,9 +108,7 @@ describe('tagscape command line', () => {
 
 describe('tagscape bench', () => {
   it('prints the peer\'s keys for a small run', () => {
-    const r = spawnSync(process.execPath, [BIN, 'bench', '--jets', '2048', '--epochs', '1', '--grid', '5', '--surface-jets', '50', '--json'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout);
+    const out = json(tagscape('bench', '--jets', '2048', '--epochs', '1', '--grid', '5', '--surface-jets', '50', '--json'));
     for (const k of ['train_nominal_jets_per_s', 'train_fgsm_jets_per_s', 'fgsm_attack_jets_per_s', 'surface_points_per_s', 'backend', 'peak_rss_mb']) assert.ok(k in out, k);
     assert.ok(out.train_nominal_jets_per_s > 0 && out.surface_points_per_s > 0);
   });

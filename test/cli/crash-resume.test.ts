@@ -3,12 +3,12 @@
  * complete (interrupted), and `train --resume --epochs 4` completes it.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, tmpDir } from '../helpers.ts';
-import { BIN, tagscapeJson } from './run-cli.ts';
+import { BIN, jsonOf, tagscape, tagscapeJson } from './run-cli.ts';
 
 // Big enough that an epoch takes far longer than one poll, so the kill lands after epoch 2 and well
 // before epoch 4; small enough that the whole test takes seconds.
@@ -54,9 +54,8 @@ describe('kill -9 during training, then resume (CLI)', () => {
     assert.equal(killed.status, 'interrupted');
     assert.ok(killed.epochs_done >= 2 && killed.epochs_done < 4, `killed after ${killed.epochs_done} epochs; the test needs 2 or 3`);
 
-    const r = spawnSync(process.execPath, [BIN, 'train', '--workspace', ws, '--name', 'crash', '--resume', '--epochs', '4', '--json'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const resumed = JSON.parse(r.stdout);
+    const r = tagscape('train', '--workspace', ws, '--name', 'crash', '--resume', '--epochs', '4', '--json');
+    const resumed = jsonOf(r);
     assert.equal(resumed.status, 'complete');
     assert.equal(resumed.epochs_done, 4);
     assert.match(r.stderr, new RegExp(`resuming "crash" at epoch ${killed.epochs_done}`));

@@ -4,25 +4,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Download, type Page } from 'playwright-core';
 import { SKIP, launchChromium } from './browser.ts';
-import type { JobInfo } from '../../shared/api/contract.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
-import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
+import { ROOT, backend, builtRenderer, tmpDir, waitForJob } from '../helpers.ts';
 import { PDFTOPPM, meanGrey, pdfFirstPage } from './pictures.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const PAGES = ['Data', 'Train', 'Evaluate', 'Robustness', 'Inspect', 'Landscape', 'Runs', 'Export'];
-
-function waitForJob(server: Server, id: string): Promise<JobInfo> {
-  return new Promise((resolve) => {
-    const check = (j: JobInfo) => {
-      if (j.id !== id || !['complete', 'failed', 'cancelled'].includes(j.status)) return;
-      server.jobs.off('job', check);
-      resolve(j);
-    };
-    server.jobs.on('job', check);
-    check(server.jobs.get(id));
-  });
-}
 
 /** The downloaded file's bytes. */
 async function bytesOf(download: Download): Promise<Buffer> {
@@ -41,7 +28,7 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
     server = await serve({ workspace: tmpDir(), port: 0, staticDir: outDir, maxJobs: 1 });
     // A small completed run for the Export page's run figures.
     const job = server.jobs.start({ kind: 'train', name: 'tiny', data: 'synthetic:1500', epochs: 2, hidden: [16], batchSize: 128 });
-    const done = await waitForJob(server, job.id);
+    const done = await waitForJob(server.jobs, job.id);
     assert.equal(done.status, 'complete', done.error);
     browser = await launchChromium();
     const context = await browser.newContext({ acceptDownloads: true, colorScheme: 'light', viewport: { width: 1400, height: 1000 } });

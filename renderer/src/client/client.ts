@@ -7,20 +7,44 @@ import type { JobInfo, OperationName, Request, Response } from '../../../shared/
 
 export interface TagscapeClient {
   call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>>;
-  /** Every job change, including the jobs already running when the window (re)loads. */
-  onJobs(listener: (jobs: JobInfo[]) => void): void;
-  /** Save an exported file where the user chooses (Electron's dialog); without it the page downloads (renderer/src/export.ts). */
+  /** Every job change, including the jobs already running when the window (re)loads; returns the unsubscribe. */
+  onJobs(listener: (jobs: JobInfo[]) => void): () => void;
   /** Desktop only: the Save dialog; where the file was written, or null when cancelled. A browser downloads instead. */
   save?(file: Response<'exportChart'>): Promise<string | null>;
   /** Desktop only: the Open dialog; the chosen file's path, or null when cancelled. In a browser the path is typed. */
   pickDataFile?(): Promise<string | null>;
 }
 
-export class LoopbackClient implements TagscapeClient {
-  private jobs = new Map<string, JobInfo>();
-  private listeners: Array<(jobs: JobInfo[]) => void> = [];
+type Reply<T> = { ok: boolean; result?: T; error?: string };
 
+/** What both transports share: the jobs seen so far, their listeners, and a reply's result or sentence. */
+abstract class ClientBase implements TagscapeClient {
+  private jobs = new Map<string, JobInfo>();
+  private listeners = new Set<(jobs: JobInfo[]) => void>();
+
+  abstract call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>>;
+
+  protected updateJobs(jobs: JobInfo[]): void {
+    jobs.forEach((j) => this.jobs.set(j.id, j));
+    const list = [...this.jobs.values()];
+    this.listeners.forEach((l) => l(list));
+  }
+
+  protected static result<T>(op: string, reply: Reply<T>): T {
+    if (!reply.ok) throw new Error(reply.error ?? `${op} failed`);
+    return reply.result as T;
+  }
+
+  onJobs(listener: (jobs: JobInfo[]) => void): () => void {
+    this.listeners.add(listener);
+    listener([...this.jobs.values()]);
+    return () => void this.listeners.delete(listener);
+  }
+}
+
+export class LoopbackClient extends ClientBase {
   constructor() {
+    super();
     // The per-launch token came in the page URL; the server set it as a same-site cookie, which this
     // origin's fetch and WebSocket send along. Drop it from the address bar.
     if (location.search.includes('token=')) history.replaceState(null, '', location.pathname);
@@ -31,25 +55,15 @@ export class LoopbackClient implements TagscapeClient {
     const ws = new WebSocket(`ws://${location.host}/events`);
     ws.onmessage = (e) => {
       const m = JSON.parse(String(e.data)) as { type: string; jobs?: JobInfo[]; job?: JobInfo };
-      if (m.type === 'jobs') m.jobs!.forEach((j) => this.jobs.set(j.id, j));
-      else if (m.type === 'job') this.jobs.set(m.job!.id, m.job!);
-      else return;
-      const list = [...this.jobs.values()];
-      this.listeners.forEach((l) => l(list));
+      if (m.type === 'jobs') this.updateJobs(m.jobs!);
+      else if (m.type === 'job') this.updateJobs([m.job!]);
     };
     ws.onclose = () => setTimeout(() => this.connect(), 2000);
   }
 
   async call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>> {
     const res = await fetch(`api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-    const reply = (await res.json()) as { ok: boolean; result?: Response<K>; error?: string };
-    if (!reply.ok) throw new Error(reply.error ?? `${op} failed`);
-    return reply.result as Response<K>;
-  }
-
-  onJobs(listener: (jobs: JobInfo[]) => void): void {
-    this.listeners.push(listener);
-    listener([...this.jobs.values()]);
+    return ClientBase.result(op, (await res.json()) as Reply<Response<K>>);
   }
 }
 
@@ -61,36 +75,16 @@ interface PreloadBridge {
 }
 
 /** The Electron implementation: one preload function per operation (see main/electron/preload.ts). */
-export class PreloadClient implements TagscapeClient {
-  private jobs = new Map<string, JobInfo>();
-  private listeners: Array<(jobs: JobInfo[]) => void> = [];
-
+export class PreloadClient extends ClientBase {
   constructor(private readonly bridge: PreloadBridge) {
-    bridge.onJob((job) => {
-      this.jobs.set(job.id, job);
-      this.emit();
-    });
+    super();
+    bridge.onJob((job) => this.updateJobs([job]));
     // Jobs started before this window (re)loaded.
-    void this.call('listJobs', {}).then(({ jobs }) => {
-      jobs.forEach((j) => this.jobs.set(j.id, j));
-      this.emit();
-    });
-  }
-
-  private emit(): void {
-    const list = [...this.jobs.values()];
-    this.listeners.forEach((l) => l(list));
+    void this.call('listJobs', {}).then(({ jobs }) => this.updateJobs(jobs));
   }
 
   async call<K extends OperationName>(op: K, payload: Request<K>): Promise<Response<K>> {
-    const reply = (await (this.bridge[op] as (p: unknown) => Promise<{ ok: boolean; result?: Response<K>; error?: string }>)(payload));
-    if (!reply.ok) throw new Error(reply.error ?? `${op} failed`);
-    return reply.result as Response<K>;
-  }
-
-  onJobs(listener: (jobs: JobInfo[]) => void): void {
-    this.listeners.push(listener);
-    listener([...this.jobs.values()]);
+    return ClientBase.result(op, await (this.bridge[op] as (p: unknown) => Promise<Reply<Response<K>>>)(payload));
   }
 
   pickDataFile(): Promise<string | null> {
