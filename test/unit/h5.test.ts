@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import h5wasm from 'h5wasm/node';
 import { openJetsH5, readJetsH5, writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { Rng } from '../../main/engine/rng.ts';
-import { ROOT, tmpDir } from '../helpers.ts';
+import { tmpDir } from '../helpers.ts';
+import { tagscape } from '../cli/run-cli.ts';
 
 describe('HDF5 jet files', () => {
   const dir = tmpDir();
@@ -80,8 +80,8 @@ describe('HDF5 jet files', () => {
       for (let k = 0; k < 30; k++) b[100 + rng.int(2900)] ^= 0xff;
       const file = path.join(dir, `flip${trial}.h5`);
       fs.writeFileSync(file, b);
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tagscape.js'), 'inspect-data', '--data', file, '--json'], { encoding: 'utf8' });
-      if (r.status === 0) continue; // the flips missed everything that matters
+      const r = tagscape('inspect-data', '--data', file, '--json');
+      if (r.code === 0) continue; // the flips missed everything that matters
       assert.doesNotMatch(r.stderr, /HDF5-DIAG/);
       assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
       assert.match(r.stderr, new RegExp(`flip${trial}\\.h5`));
