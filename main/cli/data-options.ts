@@ -1,5 +1,5 @@
 /** The data options `train` and `evaluate` share: the mapping file and whether to stream from disk. */
-import { canStream, openJets, STREAM_THRESHOLD_BYTES, STREAMABLE, type OpenOptions } from '../engine/data/open.ts';
+import { canStream, openJets, STREAM_THRESHOLD_BYTES, STREAMABLE, streamingNote, type OpenOptions } from '../engine/data/open.ts';
 import { DEFAULT_BLOCK_ROWS, type JetSource } from '../engine/data/source.ts';
 import { optionalNumber, type OptionSpec } from './args.ts';
 import { CliError, type Out } from './output.ts';
@@ -32,9 +32,7 @@ export async function openData(spec: string, v: Record<string, unknown>, out: Ou
   const options = openOptions(v);
   if (options.stream === true && !canStream(spec)) out.note(`note: only ${STREAMABLE} files are streamed; ${spec} is loaded whole.`);
   const src = await openJets(spec, { ...options, seed });
-  if (!src.inMemory) {
-    const mb = (src.n * src.schema.features.length * 4) / 1e6;
-    out.note(`data: ${src.n} jets (${mb.toFixed(0)} MB of inputs) streamed from disk, ${options.blockRows ?? DEFAULT_BLOCK_ROWS} per block`);
-  }
+  const streamed = streamingNote(src);
+  if (streamed) out.note(`data: ${streamed}, ${options.blockRows ?? DEFAULT_BLOCK_ROWS} per block`);
   return src;
 }

@@ -7,7 +7,6 @@
  * keeps a training job streaming 1M jets near the memory of `tagscape train --stream`.
  */
 import { initBackend } from '../engine/backend.ts';
-import type { JetSource } from '../engine/data/source.ts';
 import type { JobSpec } from '../../shared/api/contract.ts';
 
 export type JobMessage =
@@ -31,7 +30,7 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
   switch (spec.kind) {
     case 'train':
     case 'resume': {
-      const [{ openJets }, { resumeTraining, startTraining }, { trainConfigFrom }] = await Promise.all([
+      const [{ openJets, streamingNote }, { resumeTraining, startTraining }, { trainConfigFrom }] = await Promise.all([
         import('../engine/data/open.ts'),
         import('../engine/train/run.ts'),
         import('../engine/train/config.ts'),
@@ -49,7 +48,9 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
       if (spec.kind === 'resume') return resumeTraining({ workspace, name: spec.name, epochs: spec.epochs, open: { stream }, callbacks });
       const { kind: _kind, name, data, stream: _stream, ...options } = spec;
       const jets = await openJets(data, { seed: spec.seed, stream });
-      noteStreaming(jets);
+      // Said in the job's message when the jets are read from disk a block at a time (the CLI says it on stderr).
+      const streamed = streamingNote(jets);
+      if (streamed) send({ type: 'progress', progress: NaN, message: streamed });
       try {
         return await startTraining({ workspace, name, data: jets, config: trainConfigFrom(options), callbacks });
       } finally {
@@ -67,13 +68,6 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
       return computeLandscape({ workspace, ...spec, data, onProgress: (f) => send({ type: 'progress', progress: f, message: `surface ${(100 * f).toFixed(0)}%` }) });
     }
   }
-}
-
-/** Say in the job's message when the jets are read from disk a block at a time (the CLI says it on stderr). */
-function noteStreaming(src: JetSource): void {
-  if (src.inMemory) return;
-  const mb = (src.n * src.schema.features.length * 4) / 1e6;
-  send({ type: 'progress', progress: NaN, message: `${src.n} jets (${mb.toFixed(0)} MB of inputs) streamed from disk` });
 }
 
 // Entry point when run as a job process: the parent sends {spec, workspace} once.

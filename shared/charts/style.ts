@@ -6,7 +6,6 @@
 
 export type StylePreset = 'cms' | 'atlas' | 'plain';
 
-export const PETROFF6 = ['#5790fc', '#f89c20', '#e42536', '#964a8b', '#9c9ca1', '#7a21dd'];
 export const PETROFF10 = ['#3f90da', '#ffa90e', '#bd1f01', '#94a4a2', '#832db6', '#a96b59', '#e76300', '#b9ac70', '#717581', '#92dadd'];
 
 export const FONT = "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', sans-serif";

@@ -1,5 +1,6 @@
 import { classCounts } from '../../engine/data/dataset.ts';
 import { loadDataWithReport } from '../../engine/data/load.ts';
+import { defaultValues32 } from '../../engine/preprocess/defaults.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { fmt, makeOut } from '../output.ts';
 
@@ -41,8 +42,8 @@ export const inspectDataCommand: CommandSpec = {
     const withDefault = data.schema.features.map((f, j) => (found.has(f.name) && !Number.isNaN(f.defaultValue) ? j : -1)).filter((j) => j >= 0);
     let atDefault = 0;
     // Compared in float32, the precision the jets are held in (UCI defaults such as -0.001 are not exact floats).
-    const defs = withDefault.map((j) => Math.fround(data.schema.features[j].defaultValue));
-    for (let i = 0; i < data.n; i++) withDefault.forEach((j, k) => (atDefault += data.features[i * F + j] === defs[k] ? 1 : 0));
+    const defs = defaultValues32(data.schema);
+    for (let i = 0; i < data.n; i++) withDefault.forEach((j) => (atDefault += data.features[i * F + j] === defs[j] ? 1 : 0));
     const entries = data.n * withDefault.length;
     const result = {
       data: data.source.spec,

@@ -101,8 +101,9 @@ export const trainCommand: CommandSpec = {
       } else {
         const spec = requireString(v, 'data', 'train');
         const seed = optionalNumber(v, 'seed', { integer: true, min: 0 });
-        const loss = v.loss as string | undefined;
-        if (loss !== undefined && loss !== 'crossentropy' && loss !== 'focal') throw new CliError(`--loss must be ${LOSS_NAMES.join(' or ')}, not "${loss}".`, 2);
+        // Checked on the next line: the cast only names what a valid value is.
+        const loss = v.loss as (typeof LOSS_NAMES)[number] | undefined;
+        if (loss !== undefined && !LOSS_NAMES.includes(loss)) throw new CliError(`--loss must be ${LOSS_NAMES.join(' or ')}, not "${loss}".`, 2);
         const options: TrainOptions = {
           epochs,
           seed,

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-export function sha256File(file: string): string {
+/** SHA-256 of the file's bytes, followed by `extra` when given (a mapping that changes what the bytes mean). */
+export function sha256File(file: string, extra?: string): string {
   const h = crypto.createHash('sha256');
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
@@ -11,6 +12,7 @@ export function sha256File(file: string): string {
   } finally {
     fs.closeSync(fd);
   }
+  if (extra !== undefined) h.update(extra);
   return h.digest('hex');
 }
 

@@ -4,14 +4,14 @@
  * the memory held is about one block plus one column chunk, not the file. Column names, the mapping,
  * the label decoding and the NaN/Inf policy are those of a whole-file load (mapping.ts).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'fflate';
-import { parquetMetadata, parquetScan, parquetSchema, type AsyncBuffer, type ParquetScan } from 'hyparquet';
+import { parquetMetadata, parquetScan, type AsyncBuffer, type ParquetScan } from 'hyparquet';
 import type { DataSource } from './dataset.ts';
 import { decodeLabels, labelColumn, planColumns, tableFeatures, tableWeights, weightColumn, type ColumnTable, type DataMapping, type TableColumn } from './mapping.ts';
-import { isTextValues, parquetNumber } from './parquet.ts';
+import { sha256File } from './hash.ts';
+import { checkParquetEnds, flatColumnNames, isTextValues, parquetNumber } from './parquet.ts';
 import { DEFAULT_BLOCK_ROWS, rowRanges, type JetSource } from './source.ts';
 
 export interface ParquetSourceOptions {
@@ -36,15 +36,6 @@ function fileBuffer(fd: number, size: number): AsyncBuffer {
   };
 }
 
-function hashFile(fd: number, mapping?: DataMapping): string {
-  const h = crypto.createHash('sha256');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  for (let pos = 0, k; (k = fs.readSync(fd, buf, 0, buf.length, pos)) > 0; pos += k) h.update(buf.subarray(0, k));
-  // As for a whole-file load: the same file read through another mapping is other data.
-  if (mapping) h.update(mapping.text);
-  return h.digest('hex');
-}
-
 /** One decoded column range as a table column (numbers, or text when the column holds strings). */
 function toColumn(file: string, name: string, data: ArrayLike<unknown>): TableColumn {
   if (isTextValues(data)) return Array.from({ length: data.length }, (_, i) => (data[i] === null || data[i] === undefined ? '' : String(data[i])));
@@ -63,9 +54,7 @@ export async function openParquetSource(file: string, options: ParquetSourceOpti
     const size = fs.fstatSync(fd).size;
     if (size === 0) throw new Error(`${file}: the file is empty; copy or export it again.`);
     const buffer = fileBuffer(fd, size);
-    const latin1 = (a: number, b: number) => new TextDecoder('latin1').decode(new Uint8Array(buffer.slice(a, b) as ArrayBuffer));
-    if (size < 4 || latin1(0, 4) !== 'PAR1') throw new Error(`${file}: not a Parquet file (it does not start with "PAR1").`);
-    if (size < 12 || latin1(size - 4, size) !== 'PAR1') throw new Error(`${file}: truncated: a Parquet file ends with its footer and "PAR1", this one does not; copy or export it again.`);
+    checkParquetEnds(file, size, (a, b) => new Uint8Array(buffer.slice(a, b) as ArrayBuffer));
     let scan: ParquetScan;
     try {
       const footerLength = new DataView(buffer.slice(size - 8, size - 4) as ArrayBuffer).getUint32(0, true);
@@ -76,12 +65,7 @@ export async function openParquetSource(file: string, options: ParquetSourceOpti
     }
     const n = Number(scan.metadata.num_rows);
     if (n === 0) throw new Error(`${file}: holds no jets (no rows).`);
-    const tree = parquetSchema(scan.metadata);
-    const names = new Set(tree.children.filter((c) => c.children.length === 0).map((c) => c.element.name));
-    const nested = tree.children.find((c) => c.children.length > 0);
-    if (nested && names.size === 0) {
-      throw new Error(`${file}: column "${nested.element.name}" is nested (lists or structs); Tagscape reads flat tables with one value per jet.`);
-    }
+    const names = new Set(flatColumnNames(file, scan.metadata));
     const has = (c: string) => names.has(c);
     const plan = planColumns(file, has, { mapping });
     const groups = scan.ranges.map((r) => [r.rowStart, r.rowEnd] as [number, number]);
@@ -125,7 +109,8 @@ export async function openParquetSource(file: string, options: ParquetSourceOpti
     const labels = decodeLabels(file, meta, plan.schema, mapping);
     const weights = wName ? tableWeights(file, meta, wName) : undefined;
     const featureColumns = [...new Set(plan.sourceOf.filter((c): c is string => c !== null))];
-    const source: DataSource = { spec: abs, hash: hashFile(fd, mapping), kind: 'parquet', ...(mapping ? { mapping: path.resolve(mapping.file) } : {}) };
+    // As for a whole-file load, the hash covers the mapping: the same file read through another mapping is other data.
+    const source: DataSource = { spec: abs, hash: sha256File(abs, mapping?.text), kind: 'parquet', ...(mapping ? { mapping: path.resolve(mapping.file) } : {}) };
     let open = true;
     return {
       schema: plan.schema,

@@ -3,16 +3,31 @@
  * read: one value per jet. Snappy is built into hyparquet; gzip pages go through fflate.
  */
 import { gunzipSync } from 'fflate';
-import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
+import { parquetMetadata, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
 import type { ColumnTable, TableColumn } from './mapping.ts';
+
+/** Refuses a file that is not Parquet, or lost its end, from its first and last four bytes. */
+export function checkParquetEnds(file: string, size: number, bytesAt: (start: number, end: number) => Uint8Array): void {
+  const latin1 = (start: number, end: number) => new TextDecoder('latin1').decode(bytesAt(start, end));
+  if (size < 4 || latin1(0, 4) !== 'PAR1') throw new Error(`${file}: not a Parquet file (it does not start with "PAR1").`);
+  if (size < 12 || latin1(size - 4, size) !== 'PAR1') throw new Error(`${file}: truncated: a Parquet file ends with its footer and "PAR1", this one does not; copy or export it again.`);
+}
+
+/** The flat top-level columns (one value per jet); refuses a table whose columns are all nested. */
+export function flatColumnNames(file: string, metadata: FileMetaData): string[] {
+  const tree = parquetSchema(metadata);
+  const names = tree.children.filter((c) => c.children.length === 0).map((c) => c.element.name);
+  const nested = tree.children.find((c) => c.children.length > 0);
+  if (nested && names.length === 0) {
+    throw new Error(`${file}: column "${nested.element.name}" is nested (lists or structs); Tagscape reads flat tables with one value per jet.`);
+  }
+  return names;
+}
 
 export async function readParquet(file: string, bytes: Uint8Array): Promise<ColumnTable> {
   // hyparquet wants an ArrayBuffer of exactly the file.
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
-  const tail = new TextDecoder('latin1').decode(bytes.subarray(Math.max(0, bytes.length - 4)));
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4));
-  if (head !== 'PAR1') throw new Error(`${file}: not a Parquet file (it does not start with "PAR1").`);
-  if (tail !== 'PAR1' || bytes.length < 12) throw new Error(`${file}: truncated: a Parquet file ends with its footer and "PAR1", this one does not; copy or export it again.`);
+  checkParquetEnds(file, bytes.length, (start, end) => bytes.subarray(start, end));
   let metadata: ReturnType<typeof parquetMetadata>;
   try {
     metadata = parquetMetadata(buffer);
@@ -20,12 +35,7 @@ export async function readParquet(file: string, bytes: Uint8Array): Promise<Colu
     throw new Error(`${file}: the Parquet footer is damaged (${(e as Error).message}); copy or export it again.`);
   }
   const n = Number(metadata.num_rows);
-  const tree = parquetSchema(metadata);
-  const nested = tree.children.find((c) => c.children.length > 0);
-  const names = tree.children.filter((c) => c.children.length === 0).map((c) => c.element.name);
-  if (nested && names.length === 0) {
-    throw new Error(`${file}: column "${nested.element.name}" is nested (lists or structs); Tagscape reads flat tables with one value per jet.`);
-  }
+  const names = flatColumnNames(file, metadata);
   const parts = new Map<string, Array<{ start: number; data: ArrayLike<unknown> }>>(names.map((c) => [c, []]));
   try {
     await parquetRead({

@@ -55,8 +55,13 @@ export async function readWhole(src: JetSource): Promise<JetDataset> {
   return { schema: src.schema, n: src.n, features, labels: src.labels, weights: src.weights, source: src.source };
 }
 
-export function isJetSource(d: JetDataset | JetSource): d is JetSource {
+function isJetSource(d: JetDataset | JetSource): d is JetSource {
   return typeof (d as JetSource).readRows === 'function';
+}
+
+/** Jets loaded whole or a source, as a source. */
+export function asSource(d: JetDataset | JetSource): JetSource {
+  return isJetSource(d) ? d : memorySource(d);
 }
 
 /** Every block of the source in order: `fn(start, features)` with features (end - start) x F. */

@@ -20,7 +20,7 @@ import { histogram } from '../metrics/histogram.ts';
 import { attackCached } from '../robustness/attack-cache.ts';
 import { evaluateAttacked } from '../robustness/attacked-evaluation.ts';
 import { shiftsOfRows } from '../robustness/input-shifts.ts';
-import { robustnessScan } from '../robustness/scan.ts';
+import { robustnessScan, type ScanResult } from '../robustness/scan.ts';
 import { loadRun } from '../store/run-model.ts';
 import { Workspace } from '../store/workspace.ts';
 import type { EpochRecord } from '../train/loop.ts';
@@ -41,6 +41,8 @@ export interface FigureRequest {
   /** robustness: attacks and eps grid. @default fgsm,pgd,noise and 0,0.01,0.02,0.05,0.1 */
   attacks?: AttackKind[];
   eps?: number[];
+  /** robustness: a scan already run for these runs, attacks and eps; without it the figure runs one. */
+  scan?: ScanResult;
   /** roc: mistag rate or rejection on y. @default by the label preset (rejection for atlas) */
   view?: RocView;
   /** roc: existing taggers' scores from the data file, drawn beside the runs (BvL). */
@@ -64,6 +66,9 @@ export interface Figure {
 }
 
 const DISC_AXIS: Record<string, string> = { BvL: 'b vs light', BvC: 'b vs c', CvB: 'c vs b', CvL: 'c vs light' };
+
+/** One colour per run in the history and curvature figures. */
+const RUN_COLORS = ['#3f90da', '#ffa90e', '#bd1f01', '#832db6'];
 
 /** The sample line printed inside figures. */
 export function sampleText(data: JetDataset): string {
@@ -152,7 +157,7 @@ async function robustnessFigure(req: FigureRequest, disc: string): Promise<Figur
   const data = need(req.data, '--data');
   const attacks = req.attacks ?? ['fgsm', 'pgd', 'noise'];
   const eps = req.eps ?? [0, 0.01, 0.02, 0.05, 0.1];
-  const scan = await robustnessScan({ workspace: req.workspace, runs: req.runs, data, attacks, eps });
+  const scan = req.scan ?? (await robustnessScan({ workspace: req.workspace, runs: req.runs, data, attacks, eps }));
   const series: LineSeries[] = [];
   req.runs.forEach((run, r) => {
     attacks.forEach((a, k) => {
@@ -232,12 +237,11 @@ async function inputsFigure(req: FigureRequest, attack: AttackSpec): Promise<Fig
 function historyFigure(req: FigureRequest): Figure {
   const ws = new Workspace(req.workspace);
   const series: LineSeries[] = [];
-  const colors = ['#3f90da', '#ffa90e', '#bd1f01', '#832db6'];
   req.runs.forEach((name, k) => {
     ws.requireRun(name);
     const h = ws.readJson<EpochRecord[]>(name, 'history.json');
-    series.push({ label: `${name} training`, points: h.map((r) => [r.epoch, r.loss]), markers: true, color: colors[k % 4] });
-    series.push({ label: `${name} validation`, points: h.map((r) => [r.epoch, r.val_loss]), markers: true, dashed: true, color: colors[k % 4] });
+    series.push({ label: `${name} training`, points: h.map((r) => [r.epoch, r.loss]), markers: true, color: RUN_COLORS[k % RUN_COLORS.length] });
+    series.push({ label: `${name} validation`, points: h.map((r) => [r.epoch, r.val_loss]), markers: true, dashed: true, color: RUN_COLORS[k % RUN_COLORS.length] });
   });
   return {
     title: 'training history',
@@ -289,12 +293,11 @@ function curvatureFigure(req: FigureRequest): Figure {
   const lo = Math.log10(Math.min(...all));
   const hi = Math.log10(Math.max(...all));
   const bins = 30;
-  const colors = ['#3f90da', '#ffa90e', '#bd1f01', '#832db6'];
   const series: LineSeries[] = results.map((r, k) => {
     const h = histogram(r.per_jet.grad_norm.map((v) => Math.log10(Math.max(v, 1e-12))), { bins, lo, hi });
     const n = r.jets;
     const pts: Array<[number, number]> = [...h.counts.map((c, b): [number, number] => [Math.pow(10, h.edges[b]), c / n]), [Math.pow(10, hi), h.counts[bins - 1] / n]];
-    return { label: `${r.run} (mean ${r.grad_norm_mean.toPrecision(3)})`, points: pts, kind: 'step', color: colors[k % 4] };
+    return { label: `${r.run} (mean ${r.grad_norm_mean.toPrecision(3)})`, points: pts, kind: 'step', color: RUN_COLORS[k % RUN_COLORS.length] };
   });
   return {
     title: 'input-gradient norms',

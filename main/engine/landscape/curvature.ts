@@ -8,6 +8,7 @@ import { attackBatch } from '../attacks/perturb.ts';
 import { frozenMask } from '../attacks/frozen.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { perJetLoss } from '../model/losses.ts';
+import { oneHot } from '../model/one-hot.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
 import { gradients, topHessianEigen } from './directions.ts';
@@ -66,7 +67,7 @@ function lossRange(run: LoadedRun, x: Float32Array, labels: Int32Array, frozen: 
       const e = Math.min(n, s + chunk);
       const range = tf.tidy(() => {
         const xs = tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]);
-        const y = tf.oneHot(tf.tensor1d(labels.subarray(s, e), 'int32'), C).toFloat() as tf.Tensor2D;
+        const y = tf.tensor2d(oneHot(labels.subarray(s, e), C), [e - s, C]);
         const fr = tf.cast(tf.tensor2d(frozen.subarray(s * F, e * F), [e - s, F], 'int32'), 'bool') as tf.Tensor2D;
         const base = { loss: run.config.train.loss, frozen: fr, factors, seed: 1, spec: { kind: 'pgd' as const, eps, steps: 10 } };
         const up = attackBatch(run.model, xs, y, base);

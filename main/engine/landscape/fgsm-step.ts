@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { attackBatch } from '../attacks/perturb.ts';
 import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
+import { oneHot } from '../model/one-hot.ts';
 import { dot } from './linalg.ts';
 
 export interface FgsmStep {
@@ -29,7 +30,7 @@ export function fgsmDelta(model: Mlp, loss: LossConfig, x: Float32Array, label: 
   const C = model.config.outputs;
   const [adv, after] = tf.tidy(() => {
     const xs = tf.tensor2d(x, [1, F]);
-    const y = tf.oneHot(tf.tensor1d([label], 'int32'), C).toFloat() as tf.Tensor2D;
+    const y = tf.tensor2d(oneHot([label], C), [1, C]);
     const fr = tf.cast(tf.tensor2d(frozen, [1, F], 'int32'), 'bool') as tf.Tensor2D;
     const xa = attackBatch(model, xs, y, { spec: { kind: 'fgsm', eps }, loss, frozen: fr, factors: tf.ones([F]) as tf.Tensor1D, seed: 1 });
     return [xa, perJetLoss(model.logits(xa), y, loss)];

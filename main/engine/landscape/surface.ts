@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
+import { oneHot } from '../model/one-hot.ts';
 
 export interface SurfaceRequest {
   model: Mlp;
@@ -41,7 +42,7 @@ export async function lossSurface(req: SurfaceRequest): Promise<number[][]> {
       const x = tf.tensor4d(req.x.subarray(j0 * F, (j0 + J) * F), [1, 1, J, F]);
       const d1 = tf.tensor4d(req.d1.subarray(j0 * F, (j0 + J) * F), [1, 1, J, F]);
       const d2 = tf.tensor4d(req.d2.subarray(j0 * F, (j0 + J) * F), [1, 1, J, F]);
-      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(req.labels.subarray(j0, j0 + J), 'int32'), C).toFloat());
+      const y = tf.tensor2d(oneHot(req.labels.subarray(j0, j0 + J), C), [J, C]);
       try {
         for (let a0 = 0; a0 < na; a0 += rowsA) {
           const ka = Math.min(rowsA, na - a0);

@@ -70,9 +70,6 @@ const PER_TRACK: Array<[string, boolean, string, number[], string]> = [
 
 export const UCI_TRACKS = 6;
 
-/** The per-track fields in the order of a track's 28 numbers in dataset.json (5 parameters, 15 covariances, weight, 7 vertex). */
-export const UCI_TRACK_FIELDS: readonly string[] = PER_TRACK.map(([field]) => field);
-
 function baseFeatures(): FeatureSpec[] {
   const out: FeatureSpec[] = JET_LEVEL.map(([name, integer, unit, defaultValue, description]) => ({
     name, unit, integer, defaultValue, group: /vertex|vertices/.test(name) ? 'vertex' : 'jet', description,

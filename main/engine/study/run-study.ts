@@ -18,6 +18,7 @@ import { robustnessScan } from '../robustness/scan.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../store/atomic.ts';
 import { startTraining } from '../train/run.ts';
 import type { TrainConfig } from '../train/config.ts';
+import { TRAIN_DEFAULTS } from '../../../shared/train-defaults.ts';
 import { TAGSCAPE_VERSION } from '../version.ts';
 import { reportHtml } from './report.ts';
 
@@ -46,9 +47,11 @@ export interface StudyConfig {
 }
 
 export function studyConfig(quick: boolean, eps: number): StudyConfig {
+  const { batchSize } = TRAIN_DEFAULTS;
+  const hidden = [...TRAIN_DEFAULTS.hidden];
   return quick
-    ? { epochs: 10, batchSize: 512, hidden: [100, 100, 100, 100, 100], eps, attacks: ['fgsm', 'pgd', 'noise'], epsGrid: [0, 0.02, 0.05, 0.1], surfaceJets: 200, grid: 41, curvatureJets: 300 }
-    : { epochs: 30, batchSize: 512, hidden: [100, 100, 100, 100, 100], eps, attacks: ['fgsm', 'pgd', 'ngm', 'noise'], epsGrid: [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2], surfaceJets: 1000, grid: 101, curvatureJets: 1000 };
+    ? { epochs: 10, batchSize, hidden, eps, attacks: ['fgsm', 'pgd', 'noise'], epsGrid: [0, 0.02, 0.05, 0.1], surfaceJets: 200, grid: 41, curvatureJets: 300 }
+    : { epochs: 30, batchSize, hidden, eps, attacks: ['fgsm', 'pgd', 'ngm', 'noise'], epsGrid: [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2], surfaceJets: 1000, grid: 101, curvatureJets: 1000 };
 }
 
 export async function runStudy(o: StudyOptions): Promise<{ summary: Record<string, unknown>; figures: string[] }> {
@@ -69,11 +72,14 @@ export async function runStudy(o: StudyOptions): Promise<{ summary: Record<strin
   const runs = ['nominal', 'adversarial'];
 
   progress('evaluating');
-  const evaluation = Object.fromEntries(runs.map((r) => [r, aucTable(evaluateRun(ws, r, o.data).report)]));
+  const evaluated = runs.map((r) => evaluateRun(ws, r, o.data));
+  const evaluation = Object.fromEntries(runs.map((r, i) => [r, aucTable(evaluated[i].report)]));
+  // The per-jet surface's jet: the nominal run's first test jet.
+  const firstTestJet = evaluated[0].rows[0];
   progress(`robustness scan (${cfg.attacks.join(', ')} at eps ${cfg.epsGrid.join(', ')})`);
   const robustness = await robustnessScan({ workspace: ws, runs, data: o.data, attacks: cfg.attacks, eps: cfg.epsGrid });
   progress('loss surfaces');
-  const perJet = await computeLandscape({ workspace: ws, runs, data: o.data, jets: undefined, jet: firstTestJet(ws, o.data), directions: ['fgsm', 'random'], span: 2 * eps, grid: cfg.grid });
+  const perJet = await computeLandscape({ workspace: ws, runs, data: o.data, jets: undefined, jet: firstTestJet, directions: ['fgsm', 'random'], span: 2 * eps, grid: cfg.grid });
   const averaged = await computeLandscape({ workspace: ws, runs, data: o.data, jets: cfg.surfaceJets, directions: ['fgsm', 'random'], span: 2 * eps, grid: cfg.grid });
   writeJsonAtomic(path.join(out, 'surface-jet.json'), perJet);
   writeJsonAtomic(path.join(out, 'surface-mean.json'), averaged);
@@ -87,7 +93,7 @@ export async function runStudy(o: StudyOptions): Promise<{ summary: Record<strin
     { file: 'roc-BvL', req: { ...base, plot: 'roc', attack: undefined } },
     { file: 'roc-BvL-attacked', req: { ...base, plot: 'roc' } },
     { file: 'roc-BvC', req: { ...base, plot: 'roc', discriminant: 'BvC', attack: undefined } },
-    { file: 'robustness-BvL', req: { ...base, plot: 'robustness' } },
+    { file: 'robustness-BvL', req: { ...base, plot: 'robustness', scan: robustness } },
     { file: 'shapes-BvL', req: { ...base, plot: 'shapes' } },
     { file: 'inputs', req: { ...base, plot: 'inputs' } },
     { file: 'history', req: { ...base, plot: 'history' } },
@@ -124,8 +130,4 @@ export async function runStudy(o: StudyOptions): Promise<{ summary: Record<strin
   writeJsonAtomic(path.join(out, 'study.json'), summary);
   writeFileAtomic(path.join(out, 'report.html'), reportHtml(summary));
   return { summary, figures };
-}
-
-function firstTestJet(ws: string, data: JetDataset): number {
-  return evaluateRun(ws, 'nominal', data).rows[0];
 }

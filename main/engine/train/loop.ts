@@ -15,7 +15,7 @@ import type { AttackSpec } from '../attacks/spec.ts';
 import { inputGradient } from '../attacks/gradient.ts';
 import { meanLoss, perJetLoss } from '../model/losses.ts';
 import { Mlp, predictArray } from '../model/mlp.ts';
-import { frozenMask } from '../attacks/frozen.ts';
+import { frozenMasker } from '../attacks/frozen.ts';
 import { PREDICT_ROWS } from '../evaluate/predict-source.ts';
 import { applyStandardizer, type Standardizer } from '../preprocess/standardize.ts';
 import { Rng } from '../rng.ts';
@@ -137,6 +137,8 @@ export async function trainLoop(
   const scaled = new Float32Array(B * F);
   const onehot = new Float32Array(B * C);
   const weights = new Float32Array(B);
+  const frozenOf = frozenMasker(schema);
+  const frozenBuf = needsFrozen ? new Uint8Array(B * F) : null;
   const advSpec: AttackSpec | null = adv ? { kind: adv.attack, eps: adv.eps, steps: adv.steps, alpha: adv.alpha, norm: adv.norm } : null;
   const factors = tf.ones([F]) as tf.Tensor1D;
   const { matrix, groups } = groupMatrix(schema);
@@ -159,7 +161,7 @@ export async function trainLoop(
         const rawB = raw.subarray(0, m * F);
         train.rows.gather(perm.subarray(s, e), rawB);
         const xb = applyStandardizer(rawB, schema, standardizer, undefined, scaled);
-        const fb = needsFrozen ? frozenMask(rawB, schema) : null;
+        const fb = frozenBuf ? frozenOf(rawB, undefined, frozenBuf) : null;
         const yb = onehot.subarray(0, m * C).fill(0);
         const wb = weights.subarray(0, m);
         for (let k = 0; k < m; k++) {

@@ -25,8 +25,8 @@ export interface RowStore {
 export interface SplitStores {
   train: RowStore;
   val: RowStore;
-  /** Every jet's (pT, |eta|) reweighting cell, when a binning was given. */
-  cells: Uint16Array | null;
+  /** Every jet's (pT, |eta|) reweighting cell in the binning given, when one was. */
+  reweight: { binning: PtEtaBinning; cells: Uint16Array } | null;
   /** Delete the scratch folder (a no-op in memory). */
   dispose(): void;
 }
@@ -83,7 +83,7 @@ export async function splitStores(src: JetSource, split: Uint8Array, options: St
   if (src.inMemory) {
     const features = await src.readRows(0, src.n);
     if (cells) for (let i = 0; i < src.n; i++) cells[i] = ptEtaCell(binning!, features, i * F);
-    return { train: memoryStore(features, rowsOf(split, SPLIT_TRAIN), F), val: memoryStore(features, rowsOf(split, SPLIT_VAL), F), cells, dispose: () => {} };
+    return { train: memoryStore(features, rowsOf(split, SPLIT_TRAIN), F), val: memoryStore(features, rowsOf(split, SPLIT_VAL), F), reweight: cells && { binning: binning!, cells }, dispose: () => {} };
   }
   const dir = options.scratchDir;
   fs.mkdirSync(dir, { recursive: true });
@@ -117,7 +117,7 @@ export async function splitStores(src: JetSource, split: Uint8Array, options: St
       for (const fd of fds.splice(0)) fs.closeSync(fd);
       fs.rmSync(dir, { recursive: true, force: true });
     };
-    return { train: scratchStore(trainFd, nTrain, F), val: scratchStore(valFd, nVal, F), cells, dispose };
+    return { train: scratchStore(trainFd, nTrain, F), val: scratchStore(valFd, nVal, F), reweight: cells && { binning: binning!, cells }, dispose };
   } catch (e) {
     for (const fd of fds) fs.closeSync(fd);
     fs.rmSync(dir, { recursive: true, force: true });

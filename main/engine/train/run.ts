@@ -10,7 +10,7 @@ import os from 'node:os';
 import { activeBackend } from '../backend.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { openJets, type OpenOptions } from '../data/open.ts';
-import { isJetSource, memorySource, type JetSource } from '../data/source.ts';
+import { asSource, type JetSource } from '../data/source.ts';
 import { predictSourceRows } from '../evaluate/predict-source.ts';
 import { evaluatePredictions, type EvaluationReport } from '../metrics/evaluate.ts';
 import { Adam } from '../model/adam.ts';
@@ -121,8 +121,8 @@ function splitRows(p: Prepared, which: number, weights: Float32Array): SplitRows
 
 function jetWeights(p: Prepared): Float32Array {
   const { src, split, stores } = p;
-  if (p.config.train.reweight) {
-    return ptEtaWeightsFromCells(ptEtaBinning(src.schema), stores.cells!, src.labels, src.schema.classes.length, rowsOf(split, SPLIT_TRAIN), src.weights);
+  if (stores.reweight) {
+    return ptEtaWeightsFromCells(stores.reweight.binning, stores.reweight.cells, src.labels, src.schema.classes.length, rowsOf(split, SPLIT_TRAIN), src.weights);
   }
   return src.weights ?? new Float32Array(src.n).fill(1);
 }
@@ -138,7 +138,7 @@ export async function startTraining(opts: StartOptions): Promise<TrainResult> {
   }
   const train: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...opts.config, loss: { ...DEFAULT_TRAIN_CONFIG.loss, ...opts.config?.loss } };
   validateTrainConfig(train);
-  const data = isJetSource(opts.data) ? opts.data : memorySource(opts.data);
+  const data = asSource(opts.data);
   if (data.n < 10) throw new Error(`Training needs at least 10 jets; the data has ${data.n}.`);
   const split = makeSplit(data.n, { seed: train.seed, fractions: train.splitFractions });
   sweepScratch(ws, opts.name);
@@ -192,7 +192,7 @@ export async function resumeTraining(opts: ResumeOptions): Promise<TrainResult> 
   const last = done.length ? done[done.length - 1] : 0;
   if (epochs < last) throw new Error(`Run "${opts.name}" already has ${last} epochs; --epochs ${epochs} would go backwards.`);
   const opened = opts.data ? null : await openJets(config.data.spec, { ...opts.open, seed: config.train.seed, map: config.data.mapping });
-  const data = opened ?? (isJetSource(opts.data!) ? opts.data : memorySource(opts.data!));
+  const data = opened ?? asSource(opts.data!);
   try {
     if (data.source.hash !== config.data.hash) {
       throw new Error(`The data given to resume "${opts.name}" differ from the data it was trained on (${config.data.spec}); resume with the same file.`);
@@ -228,6 +228,7 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
   const weights = jetWeights(p);
   const trainSet = splitRows(p, SPLIT_TRAIN, weights);
   const valSet = splitRows(p, SPLIT_VAL, weights);
+  const testRows = rowsOf(p.split, SPLIT_TEST);
   const scaling = { schema: p.src.schema, standardizer: p.standardizer };
   const model = new Mlp(config.model, train.seed);
   const adam = new Adam(model.variables);
@@ -250,7 +251,7 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
     }
     cb.onStart?.({
       name, resumedFrom: resumeEpoch ?? 0, epochs: train.epochs, trainJets: trainSet.y.length, valJets: valSet.y.length,
-      testJets: rowsOf(p.split, SPLIT_TEST).length, backend: activeBackend(),
+      testJets: testRows.length, backend: activeBackend(),
     });
     const outcome = await trainLoop(model, adam, scaling, trainSet, valSet, train, state, {
       onBatchEnd: cb.onBatchEnd,
@@ -282,7 +283,6 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
     }
     // Evaluate the best weights on the held-out test split and store the metrics with the run.
     loadModelArrays(model, readBundle(ws.file(name, 'model.bin')).arrays);
-    const testRows = rowsOf(p.split, SPLIT_TEST);
     let test: EvaluationReport | null = null;
     if (testRows.length > 0) {
       const { src } = p;
