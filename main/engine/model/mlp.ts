@@ -36,12 +36,14 @@ export class Mlp {
     const widths = [config.inputs, ...config.hidden, config.outputs];
     for (let l = 0; l + 1 < widths.length; l++) {
       const [fanIn, fanOut] = [widths[l], widths[l + 1]];
-      const last = l + 2 === widths.length;
-      // He-uniform for ReLU layers, Glorot-uniform for the softmax layer.
-      const limit = last ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
+      // PyTorch's default nn.Linear initialisation, which the paper's code uses: weights and biases
+      // U(±1/√fan_in). He-uniform weights (√3 times wider) turn the sentinels of missing entries (tens
+      // of σ out) into huge first logits, and 5 epochs then reach a clearly worse tagger (docs/defaults.md).
+      const limit = 1 / Math.sqrt(fanIn);
       const w = Float32Array.from({ length: fanIn * fanOut }, () => rng.range(-limit, limit));
+      const b = Float32Array.from({ length: fanOut }, () => rng.range(-limit, limit));
       this.weights.push(variableFrom(tf.tensor2d(w, [fanIn, fanOut])));
-      this.biases.push(variableFrom(tf.zeros([fanOut])));
+      this.biases.push(variableFrom(tf.tensor1d(b)));
     }
   }
 
