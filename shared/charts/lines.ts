@@ -1,8 +1,13 @@
 /**
  * Generic line/step figure with an optional ratio panel: the building block of the robustness, history,
  * discriminant-shape, input-shift and curvature figures. Series carry plain [x, y] points.
+ *
+ * Bands: a series with `band` ([x, lo, hi] per point) is drawn over a shaded area from lo to hi in its
+ * colour, e.g. a mean over seeds with ±1 sd (meanBandSeries builds one from mean/sd points, the output of
+ * aggregateCurves in main/engine/robustness/aggregate-seeds.ts). The band is two stacked, invisible line
+ * series (lo, then hi - lo with an area fill), so it crosses the API as plain JSON like every option.
  */
-import { extent, niceLinear, niceLog } from './ranges.ts';
+import { dataAxisRange, extent, niceLinear, niceLog } from './ranges.ts';
 import { DEFAULT_SIZE, GRID, axisTitles, baseOption, legend, titleGraphics, xAxes, yAxes, type FigureLabel, type FigureSize } from './style.ts';
 
 export interface LineSeries {
@@ -13,6 +18,20 @@ export interface LineSeries {
   dashed?: boolean;
   markers?: boolean;
   color?: string;
+  /** Shaded band [x, lo, hi] behind the line (not in the legend, not in the ratio panel). */
+  band?: Array<[number, number, number]>;
+}
+
+/** Band fill opacity: light enough that overlapping bands of two models stay readable. */
+const BAND_OPACITY = 0.22;
+
+/**
+ * A mean line with a ±sd band from aggregated points ({x, mean, sd}); points with sd null (one seed) get
+ * no band there.
+ */
+export function meanBandSeries(label: string, points: Array<{ x: number; mean: number; sd: number | null }>, style: Omit<LineSeries, 'label' | 'points' | 'band'> = {}): LineSeries {
+  const band = points.filter((p) => p.sd !== null && Number.isFinite(p.mean)).map((p): [number, number, number] => [p.x, p.mean - p.sd!, p.mean + p.sd!]);
+  return { ...style, label, points: points.map((p) => [p.x, p.mean]), ...(band.length ? { band } : {}) };
 }
 
 export interface LineChartInput {
@@ -31,6 +50,16 @@ function axisRange(values: number[], log: boolean | undefined, min?: number, max
   const [lo, hi] = extent(log ? values.filter((v) => v > 0) : values);
   const [a, b] = log ? niceLog(lo, hi) : niceLinear(lo, hi);
   return [min ?? a, max ?? b];
+}
+
+/** The two stacked series that draw a band: lo (invisible), then hi - lo filled down to lo. */
+function bandOptions(s: LineSeries, axisIndex: number, k: number): object[] {
+  if (!s.band?.length) return [];
+  const common = { type: 'line', xAxisIndex: axisIndex, yAxisIndex: axisIndex, symbol: 'none', silent: true, stack: `band-${k}`, lineStyle: { opacity: 0 }, z: 1 };
+  return [
+    { ...common, name: `${s.label} band low`, data: s.band.map(([x, lo]) => [x, lo]) },
+    { ...common, name: `${s.label} band`, data: s.band.map(([x, lo, hi]) => [x, hi - lo]), areaStyle: { opacity: BAND_OPACITY, ...(s.color ? { color: s.color } : {}) } },
+  ];
 }
 
 function stepPoints(points: Array<[number, number]>): Array<[number, number]> {
@@ -60,8 +89,10 @@ export function lineChart(input: LineChartInput): Record<string, unknown> {
   const size = input.size ?? DEFAULT_SIZE;
   const ratio = input.ratio;
   const mainBottom = ratio ? Math.round(size.height * 0.36) : GRID.bottom;
-  const all = input.series.flatMap((s) => s.points);
-  const [xa, xb] = axisRange(all.map((p) => p[0]), input.x.log, input.x.min, input.x.max);
+  const all = input.series.flatMap((s) => [...s.points, ...(s.band ?? []).flatMap(([x, lo, hi]): Array<[number, number]> => [[x, lo], [x, hi]])]);
+  // x ends at the data (at the first tick reaching it), never a padding step beyond: an eps scan that
+  // stops at 0.1 gets an axis that stops at 0.1.
+  const [xa, xb] = input.x.log ? axisRange(all.map((p) => p[0]), true, input.x.min, input.x.max) : dataAxisRange(all.map((p) => p[0]), input.x.min, input.x.max);
   const [x0, x1] = input.x.integer ? [Math.floor(xa), Math.ceil(xb)] : [xa, xb];
   const [y0, y1Raw] = axisRange(all.map((p) => p[1]), input.y.log, input.y.min, input.y.max);
   // Head room for the experiment label, sample text and legend inside the frame.
@@ -69,7 +100,7 @@ export function lineChart(input: LineChartInput): Record<string, unknown> {
   const grids: object[] = [{ ...GRID, bottom: mainBottom }];
   const xs: object[] = xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, hideLabels: Boolean(ratio), integer: input.x.integer });
   const ys: object[] = yAxes({ name: input.y.title, type: input.y.log ? 'log' : 'value', min: y0, max: y1 });
-  const series: object[] = input.series.map((s, k) => seriesOption(s, 0, k, s.points));
+  const series: object[] = [...input.series.map((s, k) => seriesOption(s, 0, k, s.points)), ...input.series.flatMap((s, k) => bandOptions(s, 0, k))];
   const titles = axisTitles(size, { ...GRID, bottom: mainBottom }, ratio ? null : input.x.title, input.y.title);
   if (ratio) {
     const ref = input.series[ratio.to];

@@ -38,3 +38,14 @@ export function tickAlignedRange(lo: number, hi: number, ticks = 5): { min: numb
   const clean = (v: number) => Number(v.toPrecision(10));
   return { min: clean(Math.floor(lo / step + 1e-9) * step), max: clean(Math.ceil(hi / step - 1e-9) * step) };
 }
+
+/**
+ * A linear axis range that ends at the data: the extent of the finite values, widened only to the
+ * nearest tick of tickAlignedRange (no padding step beyond the last point). Fixed ends override.
+ */
+export function dataAxisRange(values: Iterable<number>, min?: number, max?: number): [number, number] {
+  const [lo, hi] = extent(values);
+  if (!Number.isFinite(lo)) return [min ?? 0, max ?? 1];
+  const r = tickAlignedRange(min ?? lo, max ?? hi);
+  return [min ?? r.min, max ?? r.max];
+}
