@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FOCAL_GAMMA_MAX, LOSS_NAMES, TRAIN_DEFAULTS } from '../train-defaults.ts';
+import { LANDSCAPE_GRID_MAX } from '../landscape-limits.ts';
 import type { OPERATION_NAMES } from './operation-names.ts';
 
 const RunName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is letters, digits, . _ - (up to 100 characters)');
@@ -62,7 +63,7 @@ const LandscapeJob = z.object({
   jets: z.number().int().min(1).max(100000).optional(),
   directions: z.array(z.string().min(1).max(200)).min(1).max(2),
   span: z.number().positive().max(1000).optional(),
-  grid: z.number().int().min(1).max(201).optional(),
+  grid: z.number().int().min(1).max(LANDSCAPE_GRID_MAX).optional(),
   className: z.string().min(1).max(40).optional(),
   normalisation: z.enum(['linf', 'l2', 'sigma']).optional(),
   /** The FGSM step located on a per-jet map and the curvature eps-box, in sigma (default: the span). */

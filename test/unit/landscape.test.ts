@@ -173,8 +173,26 @@ describe('loss surfaces and curvature', () => {
     assert.deepEqual(r[0].per_jet.rows, r[1].per_jet.rows, 'same jets for both runs');
   });
 
-  it('offsets put 0 exactly on odd grids and cap the grid at 201', () => {
+  it('offsets put 0 exactly on odd grids and cap the grid at 501 (the paper\'s 500 x 500 maps fit)', () => {
     assert.deepEqual(offsets(1, 5), [-1, -0.5, 0, 0.5, 1]);
-    assert.throws(() => offsets(1, 202), /1 to 201 points/);
+    assert.equal(offsets(0.5, 500).length, 500);
+    assert.equal(offsets(0.5, 501)[250], 0);
+    assert.throws(() => offsets(1, 502), /1 to 501 points/);
+  });
+
+  it('computes a paper-size per-jet map, 501 x 501 over a total width of 0.01 sigma, with physical axes', async () => {
+    const ev = evaluateRun(ws, 'nom', data);
+    const jet = ev.rows[3];
+    const s = await computeLandscape({ workspace: ws, runs: ['nom'], data, jet, directions: ['trackSip2dSig_0', 'trackSip3dSig_0'], span: 0.005, grid: 501 });
+    assert.equal(s.loss.length, 501);
+    assert.ok(s.loss.every((row) => row.length === 501 && row.every(Number.isFinite)), 'every point computed');
+    const expected = -Math.log(ev.probs[3 * 4 + ev.labels[3]]);
+    assert.ok(Math.abs(s.loss[250][250] - expected) <= 1e-4 * expected, `centre ${s.loss[250][250]} vs ${expected}`);
+    // Physical axes: the jet's own value in the middle, one training sigma per unit offset around it.
+    const j = data.schema.features.findIndex((f) => f.name === 'trackSip2dSig_0');
+    const phys = s.axes[0].physical!.values;
+    assertClose(phys[250], data.features[jet * 67 + j], 1e-4, 'physical centre');
+    assert.ok(phys[500] > phys[250] && phys[250] > phys[0], 'physical values increase along the axis');
+    assertClose(s.axes[0].offsets[500] - s.axes[0].offsets[0], 0.01, 1e-9, 'total width 0.01 sigma');
   });
 });

@@ -5,6 +5,7 @@ import { computeLandscape, surfaceCsv } from '../../engine/landscape/run-landsca
 import { writeFileAtomic, writeJsonAtomic } from '../../engine/store/atomic.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { bar, CliError, makeOut } from '../output.ts';
+import { LANDSCAPE_GRID_MAX } from '../../../shared/landscape-limits.ts';
 
 export const landscapeCommand: CommandSpec = {
   name: 'landscape',
@@ -36,8 +37,8 @@ export const landscapeCommand: CommandSpec = {
     ['--class C', 'only jets of class C (b, bb, c, udsg)'],
     ['--features A,B', 'scan along two named inputs, offsets in sigma (the paper)'],
     ['--directions D1,D2', 'fgsm, gradient, hessian, random (orthogonal to D1), pcaK, or input names; one for a 1D profile'],
-    ['--span S', 'half-width of the scan (default 1)'],
-    ['--grid G', 'points per axis, up to 201 (default 51)'],
+    ['--span S', 'half-width of the scan (default 1): the paper\'s total widths of 1 and 0.01 sigma are --span 0.5 and 0.005'],
+    ['--grid G', `points per axis, up to ${LANDSCAPE_GRID_MAX} (default 51; the paper's per-jet maps are 500 x 500)`],
     ['--normalisation linf|l2|sigma', 'direction normalisation (default linf; sigma for features)'],
     ['--seed S', 'seed of random directions (default 1)'],
     ['--move-frozen', 'let directions move integer inputs and default entries too'],

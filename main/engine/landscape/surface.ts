@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
 import { oneHot } from '../model/one-hot.ts';
+import { LANDSCAPE_GRID_MAX } from '../../../shared/landscape-limits.ts';
 
 export interface SurfaceRequest {
   model: Mlp;
@@ -72,7 +73,7 @@ export async function lossSurface(req: SurfaceRequest): Promise<number[][]> {
 
 /** Evenly spaced offsets from -span to span (grid points), with 0 exactly in the middle for odd grids. */
 export function offsets(span: number, grid: number): number[] {
-  if (!Number.isInteger(grid) || grid < 1 || grid > 201) throw new Error(`The grid must have 1 to 201 points per axis, not ${grid}.`);
+  if (!Number.isInteger(grid) || grid < 1 || grid > LANDSCAPE_GRID_MAX) throw new Error(`The grid must have 1 to ${LANDSCAPE_GRID_MAX} points per axis, not ${grid}.`);
   if (grid === 1) return [0];
   const half = (grid - 1) / 2;
   return Array.from({ length: grid }, (_, i) => (Number.isInteger(half) && i === half ? 0 : span * ((i - half) / half)));
