@@ -8,6 +8,8 @@
  *     the sample standard deviation sd (n - 1 in the denominator; null with fewer than 2 values), n and
  *     the per-seed values. A group is any string key: a run group, "nominal|fgsm|BvL", ...
  *   meanSd(values): { mean, sd, n } of finite values, the same rule.
+ *   aggregateByGroup(records, groupOf): named numbers per run (e.g. curvature's grad_norm_mean) become
+ *     mean ± sd per group and name.
  *
  * Robustness scans: aggregateScan(rows, groupOf) turns the rows of a scan over several seeds of each model
  * into mean ± sd per model group, attack, eps and discriminant; groupOf maps a run name to its group and
@@ -112,4 +114,17 @@ export function aggregateScan(rows: SeedScanRow[], groupOf: (run: string) => { g
     }
   }
   return [...out.values()].map(({ row, values }) => ({ ...row, auc: Object.fromEntries(Object.entries(values).map(([d, v]) => [d, meanSd(v)])) }));
+}
+
+export interface AggregatedRecord {
+  group: string;
+  seeds: number[];
+  runs: string[];
+  values: Record<string, MeanSd>;
+}
+
+/** Named numbers per run, mean ± sd per group and name (groups in first-seen order). */
+export function aggregateByGroup(records: Array<{ run: string; values: Record<string, number | null> }>, groupOf: (run: string) => { group: string; seed: number | null }): AggregatedRecord[] {
+  const rows = aggregateScan(records.map((r) => ({ run: r.run, attack: '', eps: 0, auc: r.values })), groupOf);
+  return rows.map(({ group, seeds, runs, auc }) => ({ group, seeds, runs, values: auc }));
 }

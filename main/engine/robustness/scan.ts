@@ -3,12 +3,16 @@
  * over attacks at each eps. Attacks are white-box (generated with the evaluated run) unless an attack run
  * is named (transfer). eps = 0 rows are the clean inputs. Optionally, for one attack and eps, how the
  * attack moved each input of each run (histograms before and after, KL, JS, mean |delta| in sigma).
+ * When the runs include several seeds of one recipe (`<name>-s<seed>`), the result also carries their
+ * mean ± sd per group (seed_groups), which the Robustness page and the figure draw as bands.
  */
 import type { AttackKind, AttackOptions, AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { predictRaw, rowsForRun } from '../evaluate/evaluate-run.ts';
 import { aucTable, evaluatePredictions } from '../metrics/evaluate.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
+import { formsSeedGroup, seedGroupOf } from '../study/seed-group.ts';
+import { aggregateScan, type AggregatedScanRow } from './aggregate-seeds.ts';
 import { attackCached } from './attack-cache.ts';
 import { shiftsOfRows, type FeatureShift } from './input-shifts.ts';
 
@@ -63,6 +67,8 @@ export interface ScanResult {
   results: ScanRow[];
   worst_case: WorstCase[];
   input_shifts?: RunInputShifts[];
+  /** Mean ± sd over seeds per run group, attack and eps; only when some group has several seeds. */
+  seed_groups?: AggregatedScanRow[];
 }
 
 export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
@@ -111,7 +117,10 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
   } finally {
     for (const r of loaded.values()) r.model.dispose();
   }
-  return { results, worst_case: worstCase(results), ...(req.shifts ? { input_shifts: shifts } : {}) };
+  return {
+    results, worst_case: worstCase(results), ...(req.shifts ? { input_shifts: shifts } : {}),
+    ...(formsSeedGroup(req.runs) ? { seed_groups: aggregateScan(results, seedGroupOf) } : {}),
+  };
 }
 
 export function worstCase(rows: ScanRow[]): WorstCase[] {

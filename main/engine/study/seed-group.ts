@@ -4,6 +4,9 @@
  * name `<name>` and take every `<name>-s<seed>` run in the workspace.
  */
 
+import { aggregateByGroup } from '../robustness/aggregate-seeds.ts';
+import { Workspace } from '../store/workspace.ts';
+
 /** The largest count `--seeds N` accepts: more is almost certainly a typo for a seed list. */
 const MAX_SEEDS = 100;
 
@@ -57,4 +60,14 @@ export function formsSeedGroup(runs: string[]): boolean {
     if (seed !== null) counts.set(group, (counts.get(group) ?? 0) + 1);
   }
   return [...counts.values()].some((n) => n > 1);
+}
+
+/** expandSeedGroups over the runs of a workspace. */
+export function workspaceRuns(workspace: string, requested: string[]): string[] {
+  return expandSeedGroups(requested, new Workspace(workspace).list());
+}
+
+/** Curvature of several seeds: mean ± sd over seeds of each group's per-run means. */
+export function curvatureSeedGroups(results: Array<{ run: string; grad_norm_mean: number; hessian_top_eig_mean: number; loss_range_mean: number }>) {
+  return aggregateByGroup(results.map((r) => ({ run: r.run, values: { grad_norm_mean: r.grad_norm_mean, hessian_top_eig_mean: r.hessian_top_eig_mean, loss_range_mean: r.loss_range_mean } })), seedGroupOf);
 }
