@@ -3,7 +3,9 @@
  * else WebAssembly, else plain JavaScript. TAGSCAPE_BACKEND forces one of them.
  */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 // The tfjs umbrella's Node bundle registers every op's gradient (tfjs-core alone registers none; its
 // ESM gradient registry cannot be imported under Node) and the cpu backend.
@@ -12,20 +14,28 @@ import '@tensorflow/tfjs';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
+/** What the jobs compute on; the status bar, `tagscape doctor` and the `backend` API operation show it. */
 export interface BackendInfo {
   name: BackendName;
-  /** Why a preferred backend was not used, e.g. "tensorflow: libtensorflow is not installed". */
+  /** Threads one tensor operation may use: libtensorflow's pool has one per core; wasm (threads off) and cpu run on one. */
+  threads: number;
+  /** Why a preferred backend was not used, e.g. "tensorflow: @tensorflow/tfjs-node is not installed". */
   fallbacks: string[];
+  /** Unless native TensorFlow runs: one sentence saying why not and what to do; else null. */
+  advice: string | null;
 }
 
 let active: BackendInfo | null = null;
+
+/** Thrown when the tfjs-node package itself is absent (not when it is there but its binding fails). */
+const NOT_INSTALLED = '@tensorflow/tfjs-node is not installed';
 
 async function tryTensorflow(): Promise<void> {
   // tfjs-node registers the 'tensorflow' backend on import; it is optional and usually absent offline.
   try {
     await import('@tensorflow/tfjs-node' as string);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') throw new Error('@tensorflow/tfjs-node is not installed');
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') throw new Error(NOT_INSTALLED);
     throw err;
   }
   if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialise');
@@ -56,6 +66,19 @@ function firstLine(err: unknown): string {
   return msg.split('\n')[0].slice(0, 200);
 }
 
+/** Inside a packaged app the engine sits in app.asar; there is no npm to fix an install with. */
+const PACKAGED = fileURLToPath(import.meta.url).split(path.sep).includes('app.asar');
+
+/** Why native TensorFlow is not the backend, and what to do about it, in one sentence. */
+function adviceFor(forced: BackendName | undefined, tensorflowError: string | undefined): string {
+  if (forced) return `TAGSCAPE_BACKEND=${forced} chose this backend; unset it to use the fastest one installed.`;
+  if (PACKAGED) return `Native TensorFlow did not load in this installation (${tensorflowError}); install a Tagscape package built with it for faster training.`;
+  if (tensorflowError === NOT_INSTALLED) {
+    return 'Native TensorFlow (@tensorflow/tfjs-node) is not installed, usually because its install script could not download libtensorflow: run `npm install` with internet access to get it.';
+  }
+  return `Native TensorFlow is installed but did not load (${tensorflowError}): run \`npm rebuild @tensorflow/tfjs-node\` with internet access.`;
+}
+
 /**
  * Initialise the backend (idempotent). `prefer` (or TAGSCAPE_BACKEND) forces a single backend and
  * fails loudly if it cannot load, because a forced choice that silently changes would falsify benchmarks.
@@ -68,13 +91,16 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
   }
   const order = forced ? [forced] : BACKENDS;
   const fallbacks: string[] = [];
+  let tensorflowError: string | undefined;
   for (const name of order) {
     try {
       await loaders[name]();
       await tf.ready();
-      active = { name, fallbacks };
+      const threads = name === 'tensorflow' ? os.availableParallelism() : 1;
+      active = { name, threads, fallbacks, advice: name === 'tensorflow' ? null : adviceFor(forced, tensorflowError) };
       return active;
     } catch (err) {
+      if (name === 'tensorflow') tensorflowError = firstLine(err);
       fallbacks.push(`${name}: ${firstLine(err)}`);
     }
   }
@@ -84,6 +110,12 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
 export function activeBackend(): BackendName {
   if (!active) throw new Error('initBackend() has not been called');
   return active.name;
+}
+
+/** One line for people: "tensorflow (native, 8 threads)", or "wasm (1 thread): <advice>". */
+export function describeBackend(info: BackendInfo): string {
+  const head = `${info.name} (${info.name === 'tensorflow' ? 'native, ' : ''}${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+  return info.advice ? `${head}: ${info.advice}` : head;
 }
 
 export { tf };

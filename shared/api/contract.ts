@@ -203,6 +203,11 @@ export const OPERATIONS = {
   cancelJob: { request: z.object({ job: JobId }).strict(), response: z.object({ job: JobInfo }) },
   listJobs: { request: z.object({}).strict(), response: z.object({ jobs: z.array(JobInfo) }) },
   info: { request: z.object({}).strict(), response: z.object({ version: z.string(), backend: z.string(), workspace: z.string(), maxJobs: z.number() }) },
+  /** The tensor backend the jobs compute on; unless it is native TensorFlow, `advice` says why not and what to do. */
+  backend: {
+    request: z.object({}).strict(),
+    response: z.object({ name: z.enum(['tensorflow', 'wasm', 'cpu']), threads: z.number().int().min(1), fallbacks: z.array(z.string()), advice: z.string().nullable() }),
+  },
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -5,7 +5,7 @@
  */
 export const OPERATION_NAMES = [
   'listRuns', 'getRun', 'deleteRun', 'setRunTags', 'evaluate', 'figure', 'exportChart', 'exportCharts',
-  'dataSummary', 'dataPage', 'inspectJet', 'startJob', 'cancelJob', 'listJobs', 'info',
+  'dataSummary', 'dataPage', 'inspectJet', 'startJob', 'cancelJob', 'listJobs', 'info', 'backend',
 ] as const;
 
 /** Over IPC and the socket, job events arrive on this channel. */
