@@ -11,6 +11,8 @@ export interface CommandSpec {
   /** One line of help per option, in display order. */
   help: Array<[string, string]>;
   run(values: Record<string, unknown>): Promise<number>;
+  /** `tagscape <name> <sub> ...`: each subcommand is a command of its own (help, options, run). */
+  subcommands?: Record<string, CommandSpec & { summary: string }>;
 }
 
 export function parseCommand(spec: CommandSpec, argv: string[]): Record<string, unknown> {

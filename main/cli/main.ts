@@ -23,7 +23,9 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'inspect-data', summary: 'jets, flavours, inputs found and repairs of a data file (ROOT, NumPy, Parquet, CSV, HDF5, UCI JSON)', load: async () => (await import('./commands/inspect-data.ts')).inspectDataCommand },
   { name: 'export', summary: 'publication figures (PDF vector, SVG, PNG at a dpi) in CMS, ATLAS or plain style', load: async () => (await import('./commands/export.ts')).exportCommand },
   { name: 'study', summary: 'the paper\'s study end to end: nominal and FGSM-trained taggers, robustness, loss surfaces, curvature, figures and report.html', load: async () => (await import('./commands/study.ts')).studyCommand },
+  { name: 'scan', summary: 'training grids over modes, eps, seeds and options on this machine, SLURM or HTCondor, collected as mean ± sd over seeds', load: async () => (await import('./commands/scan.ts')).scanCommand },
   { name: 'serve', summary: 'serve the Tagscape UI and API on 127.0.0.1 with a per-launch token (remote hosts: use an SSH tunnel)', load: async () => (await import('./commands/serve.ts')).serveCommand },
+  { name: 'doctor', summary: 'what this installation runs on: tensor backend (and why not native TensorFlow), Electron binary, data formats, workspace', load: async () => (await import('./commands/doctor.ts')).doctorCommand },
   { name: 'bench', summary: 'the PyTorch peer\'s workloads (../shared/bench/torch_deepcsv.py) on the active backend; `npm run bench:peer` runs both', load: async () => (await import('./commands/bench.ts')).benchCommand },
 ];
 
@@ -48,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write(TAGSCAPE_VERSION + '\n');
+    // Which backend the jobs would compute on matters as much as the version (a tenth of the speed on wasm).
+    const { describeBackend, initBackend } = await import('../engine/backend.ts');
+    process.stdout.write(`tagscape ${TAGSCAPE_VERSION}\nbackend: ${describeBackend(await initBackend())}\n`);
     return 0;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
@@ -57,10 +61,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const spec = await cmd.load();
-    const values = parseCommand(spec, rest);
+    let spec = await cmd.load();
+    let summary = cmd.summary;
+    const subs = spec.subcommands;
+    const word = subs && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
+    if (word && !Object.hasOwn(subs!, word)) throw new CliError(`unknown subcommand "${word}"; subcommands: ${Object.keys(subs!).join(', ')}.`, 2);
+    const sub = word ? subs![word] : undefined;
+    if (sub) [spec, summary] = [sub, sub.summary];
+    const values = parseCommand(spec, sub ? rest.slice(1) : rest);
     if (values.help) {
-      process.stdout.write(commandHelp(spec, cmd.summary) + '\n');
+      process.stdout.write(commandHelp(spec, summary) + '\n');
       return 0;
     }
     return await spec.run(values);
