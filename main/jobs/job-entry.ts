@@ -30,10 +30,11 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
   switch (spec.kind) {
     case 'train':
     case 'resume': {
-      const [{ openJets, streamingNote }, { resumeTraining, startTraining }, { trainConfigFrom }] = await Promise.all([
+      const [{ openJets, streamingNote }, { resumeTraining, startTraining }, { trainConfigFrom }, { checkPresetData, withPreset }] = await Promise.all([
         import('../engine/data/open.ts'),
         import('../engine/train/run.ts'),
         import('../engine/train/config.ts'),
+        import('../engine/train/preset.ts'),
       ]);
       const callbacks = {
         signal,
@@ -46,13 +47,14 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
       // As the command line: large .h5/.parquet files (above STREAM_THRESHOLD_BYTES of inputs) are streamed from disk, unless the spec says.
       const stream = spec.stream ?? 'auto';
       if (spec.kind === 'resume') return resumeTraining({ workspace, name: spec.name, epochs: spec.epochs, open: { stream }, callbacks });
-      const { kind: _kind, name, data, stream: _stream, ...options } = spec;
+      const { kind: _kind, name, data, stream: _stream, preset, ...options } = spec;
       const jets = await openJets(data, { seed: spec.seed, stream });
       // Said in the job's message when the jets are read from disk a block at a time (the CLI says it on stderr).
       const streamed = streamingNote(jets);
       if (streamed) send({ type: 'progress', progress: NaN, message: streamed });
       try {
-        return await startTraining({ workspace, name, data: jets, config: trainConfigFrom(options), callbacks });
+        checkPresetData(preset, jets.schema);
+        return await startTraining({ workspace, name, data: jets, config: trainConfigFrom(withPreset(preset, options)), callbacks });
       } finally {
         await jets.close();
       }

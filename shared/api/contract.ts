@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { FOCAL_GAMMA_MAX, LOSS_NAMES, TRAIN_DEFAULTS } from '../train-defaults.ts';
 import { LANDSCAPE_GRID_MAX } from '../landscape-limits.ts';
+import { PRESET_NAMES } from '../presets.ts';
 import type { OPERATION_NAMES } from './operation-names.ts';
 
 const RunName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is letters, digits, . _ - (up to 100 characters)');
@@ -39,6 +40,8 @@ const TrainJob = z.object({
   reweight: z.boolean().optional(),
   adversarial: z.object({ attack: z.enum(['fgsm', 'ngm', 'pgd']), eps: Eps, fraction: z.number().gt(0).max(1).default(TRAIN_DEFAULTS.adversarialFraction), warmupEpochs: z.number().int().min(0).max(10000).default(TRAIN_DEFAULTS.adversarialWarmup) }).strict().optional(),
   gradPenalty: z.number().min(0).max(1e6).optional(),
+  /** A preset (shared/presets.ts) under the settings given; data of another schema fail the job in one sentence. */
+  preset: z.enum(PRESET_NAMES).optional(),
   /** true: read an .h5/.parquet file from disk a block at a time; false: load it whole; omitted: stream above 128 MiB of inputs, as the CLI. */
   stream: z.boolean().optional(),
 }).strict();

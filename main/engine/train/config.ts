@@ -78,6 +78,8 @@ export interface TrainOptions {
   /** The focal loss's gamma; given alone it keeps the default loss (and is stored, unused). */
   focalGamma?: number;
   adversarial?: AdversarialConfig;
+  /** Train / validation / test fractions (a preset names them). */
+  splitFractions?: [number, number, number];
 }
 
 /** The TrainConfig entries these options set (startTraining fills in the rest from DEFAULT_TRAIN_CONFIG). */

@@ -4,6 +4,7 @@
  */
 import type { Request } from '../../../shared/api/contract.ts';
 import { FOCAL_GAMMA_MAX, LOSS_NAMES, TRAIN_DEFAULTS as D } from '../../../shared/train-defaults.ts';
+import { PRESETS, type PresetName } from '../../../shared/presets.ts';
 
 export type TrainJob = Extract<Request<'startJob'>['job'], { kind: 'train' }>;
 type Adversarial = 'none' | 'fgsm' | 'ngm' | 'pgd';
@@ -27,6 +28,8 @@ export interface TrainForm {
   advFraction: number | string;
   advWarmup: number | string;
   gradPenalty: number | string;
+  /** The preset the fields were filled from ('' = none): the job names it, so data it does not fit are refused. */
+  preset: PresetName | '';
 }
 
 /** Every field but the run's name and data, at the paper's defaults (shared with the engine). */
@@ -47,7 +50,35 @@ export function paperDefaults(): Omit<TrainForm, 'name' | 'data'> {
     advFraction: D.adversarialFraction,
     advWarmup: D.adversarialWarmup,
     gradPenalty: D.gradPenalty,
+    preset: '',
   };
+}
+
+/** Every field but the run's name and data, as the preset sets them (shared/presets.ts, as `train --preset`). */
+export function presetFields(name: PresetName): Omit<TrainForm, 'name' | 'data'> {
+  const { settings } = PRESETS[name];
+  const a = settings.adversarial;
+  return {
+    ...paperDefaults(),
+    learningRate: settings.learningRate,
+    loss: settings.loss,
+    focalGamma: settings.focalGamma,
+    reweight: settings.reweight,
+    adv: a.attack,
+    eps: a.eps,
+    advFraction: a.fraction,
+    advWarmup: a.warmupEpochs,
+    preset: name,
+  };
+}
+
+/** The settings a preset fixes: a form whose fields moved away from one of them no longer names the preset. */
+const PRESET_FIELDS = ['learningRate', 'loss', 'focalGamma', 'reweight', 'adv', 'eps', 'advFraction', 'advWarmup'] as const;
+
+/** Whether the form still holds the preset's settings (numbers compared as numbers, '1e-4' equals 0.0001). */
+export function holdsPreset(f: TrainForm, name: PresetName): boolean {
+  const p = presetFields(name);
+  return PRESET_FIELDS.every((k) => (typeof p[k] === 'number' ? num(f[k] as number | string) === p[k] : f[k] === p[k]));
 }
 
 const MAX_LAYERS = 16;
@@ -112,5 +143,6 @@ export function trainJob(f: TrainForm): TrainJob {
     reweight: f.reweight,
     ...(f.adv !== 'none' ? { adversarial: { attack: f.adv, eps, fraction, warmupEpochs } } : {}),
     ...(gradPenalty > 0 ? { gradPenalty } : {}),
+    ...(f.preset && holdsPreset(f, f.preset) ? { preset: f.preset } : {}),
   };
 }
