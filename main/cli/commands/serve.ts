@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { initBackend } from '../../engine/backend.ts';
+import { describeBackend, initBackend } from '../../engine/backend.ts';
 import { serve } from '../../server/serve.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
+import { ensureRendererBuild } from '../ui-build.ts';
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
@@ -16,8 +17,11 @@ export const serveCommand: CommandSpec = {
   async run(v) {
     const workspace = path.resolve(requireString(v, 'workspace', 'serve'));
     fs.mkdirSync(workspace, { recursive: true });
-    await initBackend();
-    const server = await serve({ workspace, port: optionalNumber(v, 'port', { integer: true, min: 0 }) ?? 0, maxJobs: optionalNumber(v, 'max-jobs', { integer: true, min: 1 }) });
+    // A checkout after a plain `npm install` has no built UI yet: build it now rather than answer 503.
+    const staticDir = ensureRendererBuild();
+    const backend = await initBackend();
+    process.stderr.write(`backend: ${describeBackend(backend)}\n`);
+    const server = await serve({ workspace, staticDir, port: optionalNumber(v, 'port', { integer: true, min: 0 }) ?? 0, maxJobs: optionalNumber(v, 'max-jobs', { integer: true, min: 1 }) });
     process.stdout.write(`Tagscape UI: ${server.url}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => void server.close().then(resolve);
