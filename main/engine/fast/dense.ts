@@ -1,0 +1,169 @@
+/**
+ * The dense tagger on the simd kernels, for the engine: probabilities, per-jet losses, input gradients,
+ * attacks and loss surfaces of an Mlp, computed from its current weights on fastPool()'s threads. Each
+ * function mirrors a tfjs function of model/, attacks/ or landscape/ (named in its comment) to float32
+ * tolerance; the tests (test/unit/fast-*.test.ts) hold them to it.
+ */
+import { paramCount } from '../../../native/dense-ops.mjs';
+import type { AttackSpec } from '../attacks/spec.ts';
+import type { LossConfig } from '../model/losses.ts';
+import type { Mlp } from '../model/mlp.ts';
+import { fastPool, shared, type FastPool } from './pool.ts';
+
+/** The loss as the kernels take it. */
+export function lossArgs(loss: LossConfig): { focal: boolean; gamma: number } {
+  return { focal: loss.name === 'focal' && loss.gamma !== 0, gamma: loss.gamma };
+}
+
+export function widthsOf(model: Mlp): number[] {
+  return [model.config.inputs, ...model.config.hidden, model.config.outputs];
+}
+
+/** The model's parameters in one array, in variable order (W0, b0, W1, b1, ...). */
+export function flatParams(model: Mlp, out?: Float32Array): Float32Array {
+  const parts = model.getWeights();
+  const flat = out ?? shared(Float32Array, paramCount(widthsOf(model)));
+  let o = 0;
+  for (const p of parts) {
+    flat.set(p, o);
+    o += p.length;
+  }
+  return flat;
+}
+
+/** Splits a flat parameter array into the model's variables' shapes. */
+export function splitParams(model: Mlp, flat: Float32Array): Float32Array[] {
+  let o = 0;
+  return model.variables.map((v) => {
+    const part = flat.slice(o, o + v.size);
+    o += v.size;
+    return part;
+  });
+}
+
+/** `a` as the pool's threads can read it: itself on one thread, a shared copy otherwise. */
+function share<T extends Float32Array | Int32Array | Uint8Array>(pool: FastPool, a: T): T {
+  if (!pool.sharing || a.buffer instanceof SharedArrayBuffer) return a;
+  return shared(a.constructor as never, a) as T;
+}
+
+function output<T extends Float32Array | Float64Array>(pool: FastPool, Ctor: { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
+  return pool.sharing ? shared(Ctor as never, n) : new Ctor(n);
+}
+
+function netArgs(model: Mlp): { widths: number[]; params: Float32Array } {
+  return { widths: widthsOf(model), params: flatParams(model) };
+}
+
+/** Class probabilities of n x F standardised rows, inference mode (as model/mlp.ts predictArray). */
+export function fastProbs(model: Mlp, x: Float32Array, pool = fastPool()): Float32Array {
+  const n = x.length / model.config.inputs;
+  const out = output(pool, Float32Array, n * model.config.outputs);
+  pool.rows('probs', { ...netArgs(model), x: share(pool, x), out }, n);
+  return out;
+}
+
+/** Logits, inference mode (as Mlp.logits without dropout). */
+export function fastLogits(model: Mlp, x: Float32Array, pool = fastPool()): Float32Array {
+  const n = x.length / model.config.inputs;
+  const out = output(pool, Float32Array, n * model.config.outputs);
+  pool.rows('logits', { ...netArgs(model), x: share(pool, x), out }, n);
+  return out;
+}
+
+/** Per-jet loss, inference mode (as model/losses.ts perJetLoss of the logits). */
+export function fastPerJetLoss(model: Mlp, x: Float32Array, labels: Int32Array, loss: LossConfig, pool = fastPool()): Float32Array {
+  const out = output(pool, Float32Array, labels.length);
+  pool.rows('loss', { ...netArgs(model), x: share(pool, x), y: share(pool, labels), loss: lossArgs(loss), out }, labels.length);
+  return out;
+}
+
+/** Dropout of a training-mode pass: the step's seed and the model's rate. */
+export function dropoutArgs(model: Mlp, seed: number | undefined): { seed: number; keep: number; scale: number } | null {
+  if (seed === undefined || model.config.dropout <= 0) return null;
+  const keep = 1 - model.config.dropout;
+  return { seed, keep, scale: Math.fround(1 / keep) };
+}
+
+/** Per-jet input gradients d L_i / d x_i (as attacks/gradient.ts inputGradient); dropout with `dropoutSeed`. */
+export function fastInputGradient(model: Mlp, x: Float32Array, labels: Int32Array, loss: LossConfig, dropoutSeed?: number, pool = fastPool()): Float32Array {
+  const out = output(pool, Float32Array, x.length);
+  const args = { ...netArgs(model), x: share(pool, x), y: share(pool, labels), loss: lossArgs(loss), drop: dropoutArgs(model, dropoutSeed), out };
+  pool.rows('inputGrad', args, labels.length);
+  return out;
+}
+
+/** Whether the simd kernels implement this attack (noise, shift and PGD's random start stay on tfjs). */
+export function fastAttackable(spec: AttackSpec): boolean {
+  return spec.kind === 'fgsm' || spec.kind === 'ngm' || (spec.kind === 'pgd' && !spec.randomStart);
+}
+
+export interface FastAttackContext {
+  spec: AttackSpec & { descend?: boolean };
+  loss: LossConfig;
+  /** 1 where frozen, n x F. */
+  frozen: Uint8Array;
+  /** Per-feature eps multipliers (F). */
+  factors: Float32Array;
+  /** Per-entry bound on |delta| (n x F), or none. */
+  cap?: Float32Array;
+  /** Feature j's group index, for per-group NGM. */
+  groupOf?: Int32Array;
+  nGroups?: number;
+  dropoutSeed?: number;
+}
+
+/** FGSM, NGM or PGD (no random start) of n x F standardised rows (as attacks/perturb.ts attackBatch). */
+export function fastAttack(model: Mlp, x: Float32Array, labels: Int32Array, ctx: FastAttackContext, pool = fastPool()): Float32Array {
+  if (!fastAttackable(ctx.spec)) throw new Error(`The simd kernels do not implement the ${ctx.spec.kind} attack${ctx.spec.randomStart ? ' with a random start' : ''}.`);
+  const out = output(pool, Float32Array, x.length);
+  pool.rows('attack', {
+    ...netArgs(model),
+    x: share(pool, x),
+    y: share(pool, labels),
+    loss: lossArgs(ctx.loss),
+    spec: ctx.spec,
+    frozen: share(pool, ctx.frozen),
+    factors: Float32Array.from(ctx.factors),
+    cap: ctx.cap ? share(pool, ctx.cap) : null,
+    groupOf: ctx.groupOf ? Int32Array.from(ctx.groupOf) : null,
+    nGroups: ctx.nGroups ?? 1,
+    drop: dropoutArgs(model, ctx.dropoutSeed),
+    out,
+  }, labels.length);
+  return out;
+}
+
+export interface FastSurfaceRequest {
+  model: Mlp;
+  loss: LossConfig;
+  x: Float32Array;
+  labels: Int32Array;
+  d1: Float32Array;
+  d2: Float32Array;
+  offsetsA: number[];
+  offsetsB: number[];
+  onProgress?(fraction: number): void;
+}
+
+/** Loss surface (as landscape/surface.ts lossSurface): mean over jets of L(x + a d1 + b d2), grid rows split over threads. */
+export async function fastSurface(req: FastSurfaceRequest, pool = fastPool()): Promise<number[][]> {
+  const na = req.offsetsA.length;
+  const nb = req.offsetsB.length;
+  const n = req.labels.length;
+  const sums = output(pool, Float64Array, na * nb);
+  const args = {
+    ...netArgs(req.model),
+    x: share(pool, req.x), y: share(pool, req.labels), d1: share(pool, req.d1), d2: share(pool, req.d2),
+    offsetsA: Float64Array.from(req.offsetsA), offsetsB: Float64Array.from(req.offsetsB), loss: lossArgs(req.loss), sums,
+  };
+  // A few grid rows per call (about 2^18 network evaluations per thread), so progress and cancellation get through.
+  const rowsPerCall = pool.threads * Math.max(1, Math.floor(262144 / Math.max(1, nb * n)));
+  for (let a0 = 0; a0 < na; a0 += rowsPerCall) {
+    const k = Math.min(rowsPerCall, na - a0);
+    pool.rows('surface', args, k, a0);
+    req.onProgress?.((a0 + k) / na);
+    await new Promise((r) => setImmediate(r));
+  }
+  return Array.from({ length: na }, (_, i) => Array.from(sums.subarray(i * nb, (i + 1) * nb), (s) => s / n));
+}
