@@ -112,3 +112,39 @@ export function contourLevels(lo: number, hi: number, count: number): number[] {
   }
   return levels;
 }
+
+/**
+ * About `count` levels strictly between lo > 0 and hi, evenly spaced in log z: every decade (or every
+ * second, third, fifth, tenth) when the range spans many decades, else 1-3, 1-2-5 or 1-1.5-2-3-5-7 times a
+ * power of ten. For colour scales in log z, where losses run from 1e-6 to 1 (focal loss with gamma = 25).
+ */
+export function logContourLevels(lo: number, hi: number, count: number): number[] {
+  if (!(lo > 0) || !(hi > lo) || count < 1 || !Number.isFinite(hi)) return [];
+  const d0 = Math.floor(Math.log10(lo));
+  const d1 = Math.ceil(Math.log10(hi));
+  const levels = (mantissas: number[], stride: number): number[] => {
+    const out: number[] = [];
+    for (let d = d0; d <= d1; d++) {
+      if (((d % stride) + stride) % stride !== 0) continue;
+      for (const m of mantissas) {
+        const v = Number((m * 10 ** d).toPrecision(12));
+        if (v > lo && v < hi) out.push(v);
+      }
+    }
+    return out;
+  };
+  const candidates = [
+    ...[10, 5, 3, 2, 1].map((stride) => levels([1], stride)),
+    levels([1, 3], 1),
+    levels([1, 2, 5], 1),
+    levels([1, 1.5, 2, 3, 5, 7], 1),
+  ];
+  // The candidate closest to `count` levels; on a tie the sparser one (listed first).
+  return candidates.reduce((best, c) => (Math.abs(c.length - count) < Math.abs(best.length - count) ? c : best));
+}
+
+/** A level or scale value in few characters: 0.25, 3, 1e-6, 2.5e-5. */
+export function levelText(v: number): string {
+  const r = Number(v.toPrecision(3));
+  return r === 0 || (Math.abs(r) >= 1e-3 && Math.abs(r) < 1e4) ? String(r) : r.toExponential();
+}

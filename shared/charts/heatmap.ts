@@ -2,7 +2,7 @@
  * Loss-surface heatmap with labelled contour lines (marching squares, contours.ts), the same data drawn on
  * screen and in the exported figure. Optionally an arrow from the origin, e.g. this jet's FGSM step.
  */
-import { contourLevels, contourLines } from './contours.ts';
+import { contourLevels, contourLines, levelText, logContourLevels } from './contours.ts';
 import { declarative } from './declarative.ts';
 import { DEFAULT_SIZE, FONT, GRID, axisTitles, baseOption, titleGraphics, xAxes, yAxes, type FigureLabel, type FigureSize } from './style.ts';
 
@@ -22,6 +22,12 @@ export interface HeatmapInput {
   diverging?: boolean;
   /** Colour scale [min, max], e.g. shared by maps shown side by side. @default the range of z */
   range?: [number, number];
+  /**
+   * Colours and contour levels logarithmic in z, for losses spanning decades (a focal loss with gamma = 25
+   * reaches 1e-6 and below); values <= 0 take the lowest colour. Not for diverging (signed) maps, which
+   * ignore it. @default false
+   */
+  logScale?: boolean;
 }
 
 export { contourSegments } from './contours.ts';
@@ -57,6 +63,20 @@ export function colourRange(z: number[][], diverging?: boolean, range?: [number,
   return [lo, hi === lo ? lo + 1e-12 : hi];
 }
 
+/** The colour scale of a map in log z: its positive values' range, or `range` where that is positive. */
+export function logColourRange(z: number[][], range?: [number, number]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of z) for (const v of row) if (v > 0 && Number.isFinite(v)) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (range && range[0] > 0) lo = range[0];
+  if (range && range[1] > 0) hi = range[1];
+  if (!(lo < Infinity)) return [1e-12, 1]; // nothing positive to show
+  return [lo, hi > lo ? hi : lo * 10];
+}
+
 /** The arrow's end, pulled back along the ray from the origin until it lies inside the box. */
 export function clipToBox(x: number, y: number, box: { x0: number; x1: number; y0: number; y1: number }): [number, number] {
   let t = 1;
@@ -70,7 +90,11 @@ export function clipToBox(x: number, y: number, box: { x0: number; x1: number; y
 export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   const size = input.size ?? DEFAULT_SIZE;
   const panel = { ...GRID, right: 96 };
-  const [lo, hi] = colourRange(input.z, input.diverging, input.range);
+  const log = input.logScale === true && !input.diverging;
+  const [lo, hi] = log ? logColourRange(input.z, input.range) : colourRange(input.z, input.diverging, input.range);
+  // The colour dimension and the contours work on log10 z for a log scale; values below the scale sit at its bottom.
+  const scaled = log ? (v: number) => Math.log10(Math.max(v, lo)) : (v: number) => v;
+  const zc = log ? input.z.map((row) => row.map(scaled)) : input.z;
   const { lines = [], ...head } = input.label;
   const xv = input.x.values;
   const yv = input.y.values;
@@ -78,18 +102,18 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   const dy = yv.length > 1 ? (yv[1] - yv[0]) / 2 : 0.5;
   // Cells drawn as rectangles by a custom series, so the exported map is vector shapes like the rest.
   const cells: Array<[number, number, number]> = [];
-  input.z.forEach((row, i) => row.forEach((v, j) => cells.push([xv[i], yv[j], v])));
+  zc.forEach((row, i) => row.forEach((v, j) => cells.push([xv[i], yv[j], v])));
   // One polyline series for all levels. Each level's value is written on its longest line, level k of n
   // at the fraction k/(n+1) along it, so the labels of parallel lines fan out instead of lining up.
   const contourData: Array<{ coords: Array<[number, number]> }> = [];
   const contourLabels: Array<{ value: [number, number]; label: { formatter: string } }> = [];
-  const levels = contourLevels(lo, hi, input.contours ?? 8);
+  const levels = log ? logContourLevels(lo, hi, input.contours ?? 8) : contourLevels(lo, hi, input.contours ?? 8);
   levels.forEach((level, k) => {
-    const lines = contourLines(xv, yv, input.z, level).filter((l) => l.length > 1);
+    const lines = contourLines(xv, yv, zc, scaled(level)).filter((l) => l.length > 1);
     if (lines.length === 0) return;
     lines.forEach((coords) => contourData.push({ coords }));
     const longest = lines.reduce((a, b) => (b.length > a.length ? b : a));
-    contourLabels.push({ value: longest[Math.floor(((k + 1) * (longest.length - 1)) / (levels.length + 1))], label: { formatter: String(level) } });
+    contourLabels.push({ value: longest[Math.floor(((k + 1) * (longest.length - 1)) / (levels.length + 1))], label: { formatter: log ? levelText(level) : String(level) } });
   });
   // White lines on the dark sequential palette, dark ones on the light middle of the diverging one. The
   // dark ink is tinted, not grey, because the dark-mode screen copy lightens greys but not ink on data.
@@ -119,17 +143,17 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
     xAxis: xAxes({ name: input.x.title, type: 'value', min: box.x0, max: box.x1 }),
     yAxis: yAxes({ name: input.y.title, type: 'value', min: box.y0, max: box.y1 }),
     visualMap: {
-      type: 'continuous', min: lo, max: hi, dimension: 2, seriesIndex: 0, calculable: false, orient: 'vertical',
+      type: 'continuous', min: scaled(lo), max: scaled(hi), dimension: 2, seriesIndex: 0, calculable: false, orient: 'vertical',
       right: 24, top: GRID.top, itemHeight: size.height - GRID.top - GRID.bottom - 40, itemWidth: 14,
       inRange: { color: input.diverging ? DIVERGING : SEQUENTIAL },
-      text: [`${hi.toPrecision(4)}`, `${lo.toPrecision(4)}`], textStyle: { fontFamily: FONT, fontSize: 12, color: '#000' }, precision: 4,
+      text: log ? [levelText(hi), levelText(lo)] : [`${hi.toPrecision(4)}`, `${lo.toPrecision(4)}`], textStyle: { fontFamily: FONT, fontSize: 12, color: '#000' }, precision: 4,
     },
     graphic: [
       ...titleGraphics(head, size, panel.right),
       // The sample lines sit on the map's colours, so on a light box to stay legible on dark and bright cells.
       ...lines.map((line, k) => ({ type: 'text', left: GRID.left + 8, top: GRID.top + 8 + 19 * k, z: 100, style: { text: line, fontFamily: FONT, fontSize: 13, fontWeight: 'normal', fontStyle: 'normal', fill: '#000', backgroundColor: 'rgba(255,255,255,0.8)', padding: [2, 4] } })),
       ...axisTitles(size, panel, input.x.title, input.y.title),
-      { type: 'text', right: 20, top: GRID.top - 24, style: { text: input.zTitle, fontFamily: FONT, fontSize: 13, fill: '#000' } },
+      { type: 'text', right: 20, top: GRID.top - 24, style: { text: log ? `${input.zTitle} (log)` : input.zTitle, fontFamily: FONT, fontSize: 13, fill: '#000' } },
     ],
     series: [
       {
