@@ -2,8 +2,8 @@
  * `npm start` (bin/start.js) when an Electron binary is present: it brings out/ up to date and launches
  * Electron on the app folder, whose package.json "main" is the built main bundle. A stand-in executable
  * (ELECTRON_OVERRIDE_DIST_PATH, honoured as by the electron package) records how it was started; no
- * real Electron can be installed here. The fallback without a binary is `tagscape serve`, tested by
- * the server tests.
+ * real Electron can be installed here. Downloading the binary, and the fallback to the loopback UI when
+ * that fails, are tested in install.test.ts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
