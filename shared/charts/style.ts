@@ -12,11 +12,13 @@ export const FONT = "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', sans-se
 
 export interface FigureLabel {
   preset: StylePreset;
+  /** The bold word of the label, replacing CMS/ATLAS; with preset 'plain' it turns the label on (neutral label). */
+  experiment?: string;
   /** "Simulation", "Preliminary", "Private work (CMS simulation)", ... @default 'Simulation' for cms, 'Simulation Internal' for atlas */
   status?: string;
   /** Centre-of-mass energy in TeV for the right label. @default 13 */
   sqrtS?: number;
-  /** Free text for the right label (e.g. a luminosity); replaces the sqrt(s) text when given. */
+  /** Free text for the right label (e.g. a luminosity); replaces the sqrt(s) text when given ('' for none). */
   right?: string;
   /** Sample and selection lines printed inside the plot. */
   lines?: string[];
@@ -43,19 +45,55 @@ export function text(content: string, at: Record<string, number>, font: { fontSi
 
 /** The experiment label above the frame: bold experiment, italic status, energy on the right. */
 export function titleGraphics(label: FigureLabel, size: FigureSize, frameRight = GRID.right): object[] {
-  if (label.preset === 'plain') return [];
-  const experiment = label.preset === 'cms' ? 'CMS' : 'ATLAS';
-  const status = label.status ?? (label.preset === 'cms' ? 'Simulation' : 'Simulation Internal');
-  const right = label.right ?? `(${label.sqrtS ?? 13} TeV)`;
+  const lines = (label.lines ?? []).map((line, k) => text(line, { left: GRID.left + 12, top: GRID.top + 10 + 17 * k }, { fontSize: 13 }));
+  if (label.preset === 'plain' && !label.experiment) return lines;
+  const experiment = label.experiment ?? (label.preset === 'cms' ? 'CMS' : 'ATLAS');
+  const status = label.status ?? (label.preset === 'cms' ? 'Simulation' : label.preset === 'atlas' ? 'Simulation Internal' : '');
+  const right = label.right ?? (label.preset === 'plain' && label.sqrtS === undefined ? '' : `(${label.sqrtS ?? 13} TeV)`);
   const y = GRID.top - 10;
   const left = GRID.left;
-  const items: object[] = [
-    text(experiment, { left, top: y - 16 }, { fontSize: 18, fontWeight: 'bold', fontStyle: label.preset === 'atlas' ? 'italic' : 'normal' }),
-    text(status, { left: left + (experiment === 'CMS' ? 46 : 68), top: y - 13 }, { fontSize: 14, fontStyle: 'italic' }),
-    text(right, { right: frameRight, top: y - 13 }, { fontSize: 14 }),
-  ];
-  (label.lines ?? []).forEach((line, k) => items.push(text(line, { left: left + 12, top: GRID.top + 10 + 17 * k }, { fontSize: 13 })));
-  return items;
+  // Where the status starts: measured for CMS and ATLAS, estimated (bold 18 px Helvetica) for other words.
+  const statusLeft = experiment === 'CMS' ? 46 : experiment === 'ATLAS' ? 68 : Math.round(experiment.length * 10.5) + 8;
+  const items: object[] = [text(experiment, { left, top: y - 16 }, { fontSize: 18, fontWeight: 'bold', fontStyle: label.preset === 'atlas' ? 'italic' : 'normal' })];
+  if (status) items.push(text(status, { left: left + statusLeft, top: y - 13 }, { fontSize: 14, fontStyle: 'italic' }));
+  if (right) items.push(text(right, { right: frameRight, top: y - 13 }, { fontSize: 14 }));
+  return [...items, ...lines];
+}
+
+/** What a figure's jets are, for the label rule. */
+export interface LabelData {
+  /** Generated jets (synthetic:N), or jets from a file. */
+  synthetic: boolean;
+  /** The experiment the jets come from, when the data say so. @default unknown */
+  experiment?: 'cms' | 'atlas';
+}
+
+/** What the user asked for (command-line options, form fields); every field optional. */
+export interface LabelRequest {
+  /** --style as given; undefined when not asked for. */
+  style?: StylePreset;
+  status?: string;
+  sqrtS?: number;
+  right?: string;
+  lines?: string[];
+}
+
+/** The neutral label's bold word. */
+export const NEUTRAL_EXPERIMENT = 'Tagscape';
+
+/**
+ * The one rule for experiment labels. "CMS" or "ATLAS" appear only when the user asks for them (an
+ * explicit style cms/atlas, or a status text, which is a CMS/ATLAS convention) or when the data come from
+ * that experiment. Otherwise the label is neutral: "Tagscape" with "synthetic jets" for generated data or
+ * "Private work" for a file, and no sqrt(s) unless one is given. Style plain draws no label.
+ */
+export function figureLabel(req: LabelRequest, data: LabelData): FigureLabel {
+  const asked = { status: req.status, sqrtS: req.sqrtS, right: req.right, lines: req.lines };
+  const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  if (req.style === 'plain') return clean({ preset: 'plain', lines: req.lines });
+  const experiment = req.style ?? data.experiment ?? (req.status !== undefined ? 'cms' : undefined);
+  if (experiment) return clean({ preset: experiment, ...asked });
+  return clean({ preset: 'plain', experiment: NEUTRAL_EXPERIMENT, ...asked, status: data.synthetic ? 'synthetic jets' : 'Private work' });
 }
 
 interface AxisOptions {

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StylePreset } from '../../../shared/charts/style.ts';
-import { DEFAULT_SIZE } from '../../../shared/charts/style.ts';
+import { DEFAULT_SIZE, figureLabel, type StylePreset } from '../../../shared/charts/style.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { loadDataWithReport } from '../../engine/data/load.ts';
 import { buildFigure, PLOTS, type PlotName } from '../../engine/export/figures.ts';
 import { renderFigure, type FigureFormat } from '../../engine/export/render.ts';
 import type { SurfaceFile } from '../../engine/landscape/run-landscape.ts';
 import { writeFileAtomic } from '../../engine/store/atomic.ts';
+import { Workspace } from '../../engine/store/workspace.ts';
+import { workspaceRuns } from '../../engine/study/seed-group.ts';
 import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { attackBase, attackKind } from '../attack-options.ts';
 import { CliError, makeOut } from '../output.ts';
@@ -44,15 +45,17 @@ export const exportCommand: CommandSpec = {
     span: { type: 'string' },
     grid: { type: 'string' },
     steps: { type: 'string' },
+    'log-colour': { type: 'boolean' },
+    'physical-axes': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   help: [
     ['--plot NAME', PLOTS.join(', ')],
     ['--format pdf|svg|png', 'vector PDF (text extractable), SVG with <text>, or PNG'],
     ['--out FILE', 'output file (written atomically)'],
-    ['--style cms|atlas|plain', 'experiment label and conventions (default cms; atlas draws ROC as rejection)'],
-    ['--status TEXT', 'label status, e.g. "Simulation Preliminary" or "Private work (CMS simulation)"'],
-    ['--sqrt-s TEV, --right-label TEXT', 'right-hand label (default "(13 TeV)")'],
+    ['--style cms|atlas|plain', 'experiment label and conventions (atlas draws ROC as rejection); default a neutral "Tagscape synthetic jets" / "Tagscape Private work" label with no sqrt(s)'],
+    ['--status TEXT', 'label status, e.g. "Simulation Preliminary" or "Private work (CMS simulation)" (asks for the CMS label unless --style atlas)'],
+    ['--sqrt-s TEV, --right-label TEXT', 'right-hand label (default "(13 TeV)" with --style cms|atlas, none otherwise)'],
     ['--text LINE', 'sample/selection text inside the plot (repeat for several lines)'],
     ['--discriminant D', 'BvL, BvC, CvB or CvL (default BvL)'],
     ['--dpi N', 'PNG resolution (default 300)'],
@@ -64,6 +67,8 @@ export const exportCommand: CommandSpec = {
     ['--jet J', 'inspect / landscape: row index of the jet'],
     ['--surface FILE.json', 'landscape: draw a stored surface (from `tagscape landscape --out`)'],
     ['--directions D1,D2 --span S --grid G --jets N', 'landscape: compute the surface'],
+    ['--log-colour', 'landscape: colours and contours in log loss (focal-loss maps reach 1e-6)'],
+    ['--physical-axes', 'landscape: input axes in physical units (the jet\'s value, or the shift of an averaged map)'],
     ['--json', 'print {"out", "format", "bytes", ...} on stdout'],
   ],
   async run(v) {
@@ -72,10 +77,12 @@ export const exportCommand: CommandSpec = {
     if (!PLOTS.includes(plot)) throw new CliError(`--plot must be one of ${PLOTS.join(', ')}, not "${plot}".`, 2);
     const format = (v.format as string | undefined) ?? path.extname(String(v.out ?? '')).slice(1);
     if (!['pdf', 'svg', 'png'].includes(format)) throw new CliError('--format must be pdf, svg or png.', 2);
-    const style = ((v.style as string | undefined) ?? 'cms') as StylePreset;
-    if (!['cms', 'atlas', 'plain'].includes(style)) throw new CliError(`--style must be cms, atlas or plain, not "${style}".`, 2);
+    const style = v.style as StylePreset | undefined;
+    if (style !== undefined && !['cms', 'atlas', 'plain'].includes(style)) throw new CliError(`--style must be cms, atlas or plain, not "${style}".`, 2);
     const file = path.resolve(requireString(v, 'out', 'export'));
-    const runs = (v.run as string[] | undefined) ?? [];
+    const workspace = path.resolve(String(v.workspace ?? '.'));
+    // A seed group's name stands for all its runs (the robustness figure then draws mean ± sd bands).
+    const runs = workspaceRuns(workspace, (v.run as string[] | undefined) ?? []);
     const externalNames = (v.external as string[] | undefined) ?? [];
     if (runs.length === 0 && !v.surface && externalNames.length === 0) throw new CliError('tagscape export needs at least one --run (or --external for a ROC).', 2);
     const backend = await initBackend();
@@ -99,9 +106,11 @@ export const exportCommand: CommandSpec = {
     }
     const eps = optionalNumber(v, 'eps', { min: 0 });
     const size = { width: optionalNumber(v, 'width', { min: 100 }) ?? DEFAULT_SIZE.width, height: optionalNumber(v, 'height', { min: 100 }) ?? DEFAULT_SIZE.height };
+    // Without --data, the jets are those the first run was trained on.
+    const synthetic = data ? data.source.kind === 'synthetic' : runs.length > 0 && new Workspace(workspace).readJsonIfExists<{ data?: { kind?: string } }>(runs[0], 'config.json')?.data?.kind === 'synthetic';
     const figure = await buildFigure({
-      plot, workspace: path.resolve(String(v.workspace ?? '.')), runs: runs.length || !surface ? runs : [surface.run], data, external,
-      label: { preset: style, status: v.status as string | undefined, sqrtS: optionalNumber(v, 'sqrt-s'), right: v['right-label'] as string | undefined, lines: v.text as string[] | undefined },
+      plot, workspace, runs: runs.length || !surface ? runs : [surface.run], data, external,
+      label: figureLabel({ style, status: v.status as string | undefined, sqrtS: optionalNumber(v, 'sqrt-s'), right: v['right-label'] as string | undefined, lines: v.text as string[] | undefined }, { synthetic }),
       discriminant: v.discriminant as string | undefined,
       attack: v.attack ? { ...attackBase(v), kind: attackKind(v.attack), eps: eps ?? 0.05 } : undefined,
       attacks: v.attacks ? String(v.attacks).split(',').map((a) => attackKind(a.trim(), '--attacks')) : undefined,
@@ -113,11 +122,13 @@ export const exportCommand: CommandSpec = {
       directions: v.directions ? String(v.directions).split(',') : undefined,
       span: optionalNumber(v, 'span', { min: 0 }),
       grid: optionalNumber(v, 'grid', { integer: true, min: 2 }),
+      logScale: v['log-colour'] === true,
+      physicalAxes: v['physical-axes'] === true,
       size,
     });
     const bytes = await renderFigure(figure.option, format as FigureFormat, { ...size, dpi: optionalNumber(v, 'dpi', { integer: true, min: 10 }), title: figure.title });
     writeFileAtomic(file, bytes);
-    out.result({ out: file, plot, format, style, bytes: bytes.length, title: figure.title }, `wrote ${figure.title} (${format}, ${bytes.length} bytes) to ${file}`);
+    out.result({ out: file, plot, format, style: style ?? 'neutral', bytes: bytes.length, title: figure.title }, `wrote ${figure.title} (${format}, ${bytes.length} bytes) to ${file}`);
     return 0;
   },
 };

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { heatmapChart } from '../../../shared/charts/heatmap.ts';
-import { lineChart, type LineSeries } from '../../../shared/charts/lines.ts';
+import { lineChart, meanBandSeries, type LineSeries } from '../../../shared/charts/lines.ts';
+import { landscapeMapInput } from '../../../shared/charts/landscape-map.ts';
 import { inputShiftChart } from '../../../shared/charts/ratio-histogram.ts';
 import { rocChart, type RocCurveData, type RocView } from '../../../shared/charts/roc.ts';
 import { PETROFF10, type FigureLabel, type FigureSize } from '../../../shared/charts/style.ts';
@@ -20,7 +21,9 @@ import { histogram } from '../metrics/histogram.ts';
 import { attackCached } from '../robustness/attack-cache.ts';
 import { evaluateAttacked } from '../robustness/attacked-evaluation.ts';
 import { shiftsOfRows } from '../robustness/input-shifts.ts';
+import { aggregateScan } from '../robustness/aggregate-seeds.ts';
 import { robustnessScan, type ScanResult } from '../robustness/scan.ts';
+import { formsSeedGroup, seedGroupOf } from '../study/seed-group.ts';
 import { loadRun } from '../store/run-model.ts';
 import { Workspace } from '../store/workspace.ts';
 import type { EpochRecord } from '../train/loop.ts';
@@ -57,6 +60,10 @@ export interface FigureRequest {
   span?: number;
   grid?: number;
   jets?: number;
+  /** landscape: colours and contours in log z (focal-loss maps reach 1e-6). @default false */
+  logScale?: boolean;
+  /** landscape: input axes in physical units (the jet's value, or the shift of an averaged map). @default false */
+  physicalAxes?: boolean;
   size?: FigureSize;
 }
 
@@ -159,20 +166,37 @@ async function robustnessFigure(req: FigureRequest, disc: string): Promise<Figur
   const eps = req.eps ?? [0, 0.01, 0.02, 0.05, 0.1];
   const scan = req.scan ?? (await robustnessScan({ workspace: req.workspace, runs: req.runs, data, attacks, eps }));
   const series: LineSeries[] = [];
-  req.runs.forEach((run, r) => {
-    attacks.forEach((a, k) => {
-      series.push({
-        label: `${run}, ${a.toUpperCase()}`,
-        points: scan.results.filter((x) => x.run === run && x.attack === a).map((x) => [x.eps, x.auc[disc] ?? NaN]),
-        markers: true, dashed: k > 0, color: ['#3f90da', '#ffa90e', '#bd1f01', '#832db6', '#94a4a2'][r % 5],
+  const colors = ['#3f90da', '#ffa90e', '#bd1f01', '#832db6', '#94a4a2'];
+  const results = scan.results.filter((x) => req.runs.includes(x.run));
+  const seeded = formsSeedGroup(req.runs);
+  if (seeded) {
+    // Runs of several seeds: one mean line per model group and attack over a ±1 sd band.
+    const groups = aggregateScan(results, seedGroupOf);
+    [...new Set(groups.map((g) => g.group))].forEach((group, r) => {
+      attacks.forEach((a, k) => {
+        const rows = groups.filter((g) => g.group === group && g.attack === a).sort((x, y) => x.eps - y.eps);
+        const n = Math.max(...rows.map((g) => g.seeds.length), 1);
+        series.push(meanBandSeries(`${group}, ${a.toUpperCase()}${n > 1 ? ` (${n} seeds)` : ''}`, rows.map((g) => ({ x: g.eps, mean: g.auc[disc]?.mean ?? NaN, sd: g.auc[disc]?.sd ?? null })), {
+          markers: true, dashed: k > 0, color: colors[r % colors.length],
+        }));
       });
     });
-  });
+  } else {
+    req.runs.forEach((run, r) => {
+      attacks.forEach((a, k) => {
+        series.push({
+          label: `${run}, ${a.toUpperCase()}`,
+          points: results.filter((x) => x.run === run && x.attack === a).map((x) => [x.eps, x.auc[disc] ?? NaN]),
+          markers: true, dashed: k > 0, color: colors[r % colors.length],
+        });
+      });
+    });
+  }
   return {
     title: `AUC vs eps ${disc}`,
     option: lineChart({
       series, x: { title: 'ε (training σ)', min: 0 }, y: { title: `${disc} AUC` },
-      label: withLines(req.label, [sampleText(data)]), size: req.size,
+      label: withLines(req.label, [sampleText(data), ...(seeded ? ['mean ± 1 sd over seeds'] : [])]), size: req.size,
     }),
   };
 }
@@ -256,9 +280,10 @@ async function landscapeFigure(req: FigureRequest, threeD: boolean): Promise<Fig
   }));
   const [ax, ay] = surface.axes;
   if (!ay) throw new Error('A 1D profile has no map; use two directions.');
-  const unitOf = (a: typeof ax) => (a.kind === 'feature' ? `${a.name} offset (σ)` : `${a.name} direction (${surface.normalisation})`);
   const lines = [surface.jets.length === 1 ? `jet ${surface.jets[0]}` : `mean over ${surface.jets.length} jets`, `run ${surface.run}`];
-  const common = { x: { title: unitOf(ax), values: ax.offsets }, y: { title: unitOf(ay), values: ay.offsets }, z: surface.loss, zTitle: 'loss', label: withLines(req.label, lines), size: req.size };
+  // Every grid point (the window thins large grids for the screen only), axes and scale as on the Landscape page.
+  const { input } = landscapeMapInput([ax, ay], surface.loss, surface.normalisation, { physical: req.physicalAxes, logScale: req.logScale });
+  const common = { ...input, zTitle: 'loss', label: withLines(req.label, lines), size: req.size };
   return threeD
     ? { title: 'loss surface 3D', option: wireframeChart(common) }
     : { title: 'loss surface', option: heatmapChart(common) };
