@@ -51,6 +51,11 @@ function output<T extends Float32Array | Float64Array>(pool: FastPool, Ctor: { n
   return pool.sharing ? shared(Ctor as never, n) : new Ctor(n);
 }
 
+/** An output the caller may keep: shared buffers are copied, so nothing outside the pool holds one. */
+function owned<T extends Float32Array | Float64Array>(pool: FastPool, a: T): T {
+  return pool.sharing ? (new (a.constructor as new (x: T) => T)(a)) : a;
+}
+
 function netArgs(model: Mlp): { widths: number[]; params: Float32Array } {
   return { widths: widthsOf(model), params: flatParams(model) };
 }
@@ -60,7 +65,7 @@ export function fastProbs(model: Mlp, x: Float32Array, pool = fastPool()): Float
   const n = x.length / model.config.inputs;
   const out = output(pool, Float32Array, n * model.config.outputs);
   pool.rows('probs', { ...netArgs(model), x: share(pool, x), out }, n);
-  return out;
+  return owned(pool, out);
 }
 
 /** Logits, inference mode (as Mlp.logits without dropout). */
@@ -68,14 +73,14 @@ export function fastLogits(model: Mlp, x: Float32Array, pool = fastPool()): Floa
   const n = x.length / model.config.inputs;
   const out = output(pool, Float32Array, n * model.config.outputs);
   pool.rows('logits', { ...netArgs(model), x: share(pool, x), out }, n);
-  return out;
+  return owned(pool, out);
 }
 
 /** Per-jet loss, inference mode (as model/losses.ts perJetLoss of the logits). */
 export function fastPerJetLoss(model: Mlp, x: Float32Array, labels: Int32Array, loss: LossConfig, pool = fastPool()): Float32Array {
   const out = output(pool, Float32Array, labels.length);
   pool.rows('loss', { ...netArgs(model), x: share(pool, x), y: share(pool, labels), loss: lossArgs(loss), out }, labels.length);
-  return out;
+  return owned(pool, out);
 }
 
 /** Dropout of a training-mode pass: the step's seed and the model's rate. */
@@ -90,7 +95,7 @@ export function fastInputGradient(model: Mlp, x: Float32Array, labels: Int32Arra
   const out = output(pool, Float32Array, x.length);
   const args = { ...netArgs(model), x: share(pool, x), y: share(pool, labels), loss: lossArgs(loss), drop: dropoutArgs(model, dropoutSeed), out };
   pool.rows('inputGrad', args, labels.length);
-  return out;
+  return owned(pool, out);
 }
 
 /** Whether the simd kernels implement this attack (noise, shift and PGD's random start stay on tfjs). */
@@ -131,7 +136,7 @@ export function fastAttack(model: Mlp, x: Float32Array, labels: Int32Array, ctx:
     drop: dropoutArgs(model, ctx.dropoutSeed),
     out,
   }, labels.length);
-  return out;
+  return owned(pool, out);
 }
 
 export interface FastSurfaceRequest {

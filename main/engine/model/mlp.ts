@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.ts';
+import { fastProbs } from '../fast/dense.ts';
+import { kernelPath } from '../fast/kernels.ts';
 
 export interface MlpConfig {
   inputs: number;
@@ -103,6 +105,7 @@ export class Mlp {
 
 /** Probabilities for rows of a scaled n x F array, in chunks so memory stays bounded. */
 export function predictArray(model: Mlp, scaled: Float32Array, chunk = 8192): Float32Array {
+  if (kernelPath() === 'simd') return fastProbs(model, scaled);
   const F = model.config.inputs;
   const C = model.config.outputs;
   const n = scaled.length / F;

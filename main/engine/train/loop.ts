@@ -12,6 +12,8 @@ import { Adam, scheduledLearningRate } from '../model/adam.ts';
 import { groupMatrix } from '../attacks/apply.ts';
 import { attackBatch } from '../attacks/perturb.ts';
 import type { AttackSpec } from '../attacks/spec.ts';
+import { kernelPath } from '../fast/kernels.ts';
+import { FastTrainer, type StepAttack } from '../fast/trainer.ts';
 import { inputGradient } from '../attacks/gradient.ts';
 import { meanLoss, perJetLoss } from '../model/losses.ts';
 import { Mlp, predictArray } from '../model/mlp.ts';
@@ -143,7 +145,12 @@ export async function trainLoop(
   const factors = tf.ones([F]) as tf.Tensor1D;
   const { matrix, groups } = groupMatrix(schema);
   const groupT = tf.tensor2d(matrix, [F, groups.length]);
+  // The simd kernels train everything but the gradient penalty, which stays on the tfjs path (see README).
+  const fast = kernelPath() === 'simd' && config.gradPenalty === 0 ? new FastTrainer(model, config.loss, B) : null;
+  const labels = new Int32Array(B);
+  const groupOf = Int32Array.from(schema.features, (f) => groups.indexOf(f.group));
   try {
+    fast?.loadFrom(adam);
 
     while (state.epoch < config.epochs) {
       const epoch = state.epoch;
@@ -172,6 +179,18 @@ export async function trainLoop(
         const dropoutSeed = state.rng.seed();
         const attackSeed = state.rng.seed();
         const attacked = advSpec !== null && epoch >= adv!.warmupEpochs && isAdversarialBatch(b, adv!.fraction);
+        if (fast) {
+          const yi = labels.subarray(0, m);
+          for (let k = 0; k < m; k++) yi[k] = train.y[perm[s + k]];
+          const attack: StepAttack | null = attacked ? { spec: advSpec!, frozen: fb!, groupOf, nGroups: groups.length } : null;
+          const r = fast.train(xb.subarray(0, m * F), yi, wb, lr, dropoutSeed, attack, adam);
+          lossSum += r.loss * r.weight;
+          weightSum += r.weight;
+          correct += r.hits;
+          hooks.onBatchEnd?.({ epoch: epoch + 1, batch: b + 1, batches, loss: r.loss });
+          await new Promise((r) => setImmediate(r));
+          continue;
+        }
         const stats = tf.tidy(() => {
           const y = tf.tensor2d(yb, [m, C]);
           const w = tf.tensor1d(wb);
@@ -208,6 +227,8 @@ export async function trainLoop(
         await new Promise((r) => setImmediate(r));
       }
       const seconds = (performance.now() - t0) / 1000;
+      // The epoch's weights and moments into the model and Adam: validation and checkpoints read them there.
+      fast?.syncTo(adam);
       const valProbs = predictSplit(model, val, scaling);
       const v = validationLoss(valProbs, val.y, val.w, C, config);
       const valAuc = evaluateBinaryAuc(schema, valProbs, val.y);
