@@ -15,7 +15,9 @@ export interface HeatmapInput {
   label: FigureLabel;
   /** About this many contour levels, at round values. @default 8 */
   contours?: number;
-  /** An arrow from (0, 0) to (x, y), shortened to the map's edge when the point lies outside. */
+  /** The point the map is centred on (the jet itself), marked with a dot. @default [0, 0] */
+  origin?: [number, number];
+  /** An arrow from the origin to (x, y), shortened to the map's edge when the point lies outside. */
   arrow?: { x: number; y: number; label: string };
   size?: FigureSize;
   /** Diverging colours centred on 0 (difference maps). */
@@ -128,12 +130,14 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   ];
   const box = { x0: xv[0] - dx, x1: xv[xv.length - 1] + dx, y0: yv[0] - dy, y1: yv[yv.length - 1] + dy };
   const arrowSeries: object[] = [];
+  const [ox, oy] = input.origin ?? [0, 0];
   if (input.arrow) {
-    const end = clipToBox(input.arrow.x, input.arrow.y, box);
-    const inside = end[0] === input.arrow.x && end[1] === input.arrow.y;
+    const rel = clipToBox(input.arrow.x - ox, input.arrow.y - oy, { x0: box.x0 - ox, x1: box.x1 - ox, y0: box.y0 - oy, y1: box.y1 - oy });
+    const end: [number, number] = [rel[0] + ox, rel[1] + oy];
+    const inside = rel[0] === input.arrow.x - ox && rel[1] === input.arrow.y - oy;
     arrowSeries.push({
       type: 'lines', coordinateSystem: 'cartesian2d', silent: true, z: 9, symbol: ['none', 'arrow'], symbolSize: 10,
-      lineStyle: { color: '#fff', width: 2, type: inside ? 'solid' : 'dashed' }, data: [{ coords: [[0, 0], end] }],
+      lineStyle: { color: '#fff', width: 2, type: inside ? 'solid' : 'dashed' }, data: [{ coords: [[ox, oy], end] }],
       label: { show: true, position: 'insideEndTop', formatter: inside ? input.arrow.label : `${input.arrow.label} (off the map)`, fontFamily: FONT, fontSize: 12, color: '#fff', textBorderColor: INK, textBorderWidth: 2 },
     });
   }
@@ -163,7 +167,7 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
       },
       ...contourSeries,
       ...arrowSeries,
-      { type: 'scatter', symbol: 'circle', symbolSize: 6, z: 10, itemStyle: { color: '#fff', borderColor: '#000' }, data: [[0, 0]] },
+      { type: 'scatter', symbol: 'circle', symbolSize: 6, z: 10, itemStyle: { color: '#fff', borderColor: '#000' }, data: [[ox, oy]] },
     ],
   };
 }

@@ -45,6 +45,8 @@ export const exportCommand: CommandSpec = {
     span: { type: 'string' },
     grid: { type: 'string' },
     steps: { type: 'string' },
+    'log-colour': { type: 'boolean' },
+    'physical-axes': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   help: [
@@ -65,6 +67,8 @@ export const exportCommand: CommandSpec = {
     ['--jet J', 'inspect / landscape: row index of the jet'],
     ['--surface FILE.json', 'landscape: draw a stored surface (from `tagscape landscape --out`)'],
     ['--directions D1,D2 --span S --grid G --jets N', 'landscape: compute the surface'],
+    ['--log-colour', 'landscape: colours and contours in log loss (focal-loss maps reach 1e-6)'],
+    ['--physical-axes', 'landscape: input axes in physical units (the jet\'s value, or the shift of an averaged map)'],
     ['--json', 'print {"out", "format", "bytes", ...} on stdout'],
   ],
   async run(v) {
@@ -118,6 +122,8 @@ export const exportCommand: CommandSpec = {
       directions: v.directions ? String(v.directions).split(',') : undefined,
       span: optionalNumber(v, 'span', { min: 0 }),
       grid: optionalNumber(v, 'grid', { integer: true, min: 2 }),
+      logScale: v['log-colour'] === true,
+      physicalAxes: v['physical-axes'] === true,
       size,
     });
     const bytes = await renderFigure(figure.option, format as FigureFormat, { ...size, dpi: optionalNumber(v, 'dpi', { integer: true, min: 10 }), title: figure.title });

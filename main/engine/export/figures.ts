@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { heatmapChart } from '../../../shared/charts/heatmap.ts';
 import { lineChart, meanBandSeries, type LineSeries } from '../../../shared/charts/lines.ts';
+import { landscapeMapInput } from '../../../shared/charts/landscape-map.ts';
 import { inputShiftChart } from '../../../shared/charts/ratio-histogram.ts';
 import { rocChart, type RocCurveData, type RocView } from '../../../shared/charts/roc.ts';
 import { PETROFF10, type FigureLabel, type FigureSize } from '../../../shared/charts/style.ts';
@@ -59,6 +60,10 @@ export interface FigureRequest {
   span?: number;
   grid?: number;
   jets?: number;
+  /** landscape: colours and contours in log z (focal-loss maps reach 1e-6). @default false */
+  logScale?: boolean;
+  /** landscape: input axes in physical units (the jet's value, or the shift of an averaged map). @default false */
+  physicalAxes?: boolean;
   size?: FigureSize;
 }
 
@@ -275,9 +280,10 @@ async function landscapeFigure(req: FigureRequest, threeD: boolean): Promise<Fig
   }));
   const [ax, ay] = surface.axes;
   if (!ay) throw new Error('A 1D profile has no map; use two directions.');
-  const unitOf = (a: typeof ax) => (a.kind === 'feature' ? `${a.name} offset (σ)` : `${a.name} direction (${surface.normalisation})`);
   const lines = [surface.jets.length === 1 ? `jet ${surface.jets[0]}` : `mean over ${surface.jets.length} jets`, `run ${surface.run}`];
-  const common = { x: { title: unitOf(ax), values: ax.offsets }, y: { title: unitOf(ay), values: ay.offsets }, z: surface.loss, zTitle: 'loss', label: withLines(req.label, lines), size: req.size };
+  // Every grid point (the window thins large grids for the screen only), axes and scale as on the Landscape page.
+  const { input } = landscapeMapInput([ax, ay], surface.loss, surface.normalisation, { physical: req.physicalAxes, logScale: req.logScale });
+  const common = { ...input, zTitle: 'loss', label: withLines(req.label, lines), size: req.size };
   return threeD
     ? { title: 'loss surface 3D', option: wireframeChart(common) }
     : { title: 'loss surface', option: heatmapChart(common) };
