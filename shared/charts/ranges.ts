@@ -49,3 +49,14 @@ export function dataAxisRange(values: Iterable<number>, min?: number, max?: numb
   const r = tickAlignedRange(min ?? lo, max ?? hi);
   return [min ?? r.min, max ?? r.max];
 }
+
+/** Tick values at multiples of a 1-2-5 step inside [lo, hi], about `ticks` intervals (the step tickAlignedRange uses). */
+export function niceTicks(lo: number, hi: number, ticks = 5): number[] {
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
+  const raw = (hi - lo) / ticks;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((x) => x >= raw * (1 - 1e-9))!;
+  const out: number[] = [];
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(10)));
+  return out;
+}
