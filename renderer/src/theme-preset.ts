@@ -1,0 +1,25 @@
+/**
+ * PrimeVue's Aura theme with a blue primary dark enough for white text (Aura's emerald-500 gives white
+ * labels a contrast of 2.5:1; WCAG AA asks 4.5:1), light and dark. The dark scheme applies under
+ * <html data-theme="dark">, which state/theme.ts sets from the system or the user's choice.
+ */
+import Aura from '@primeuix/themes/aura';
+import { definePreset } from '@primeuix/themes';
+
+const shades = [50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950] as const;
+
+export const TagscapePreset = definePreset(Aura, {
+  semantic: {
+    primary: Object.fromEntries(shades.map((s) => [s, `{blue.${s}}`])),
+    colorScheme: {
+      light: {
+        primary: { color: '{primary.700}', contrastColor: '#ffffff', hoverColor: '{primary.800}', activeColor: '{primary.900}' },
+        highlight: { background: '{primary.50}', focusBackground: '{primary.100}', color: '{primary.800}', focusColor: '{primary.900}' },
+      },
+      dark: {
+        primary: { color: '{primary.300}', contrastColor: '{surface.950}', hoverColor: '{primary.200}', activeColor: '{primary.100}' },
+        highlight: { background: 'color-mix(in srgb, {primary.400}, transparent 84%)', focusBackground: 'color-mix(in srgb, {primary.400}, transparent 76%)', color: 'rgba(255,255,255,.87)', focusColor: 'rgba(255,255,255,.87)' },
+      },
+    },
+  },
+});
