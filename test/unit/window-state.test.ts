@@ -30,3 +30,26 @@ describe('recently opened data files', () => {
     assert.deepEqual(withRecent(list, 'synthetic:1000'), list);
   });
 });
+
+describe('the first-launch study', async () => {
+  const { firstStudyJobs, nextPhase, FIRST_STUDY } = await import('../../renderer/src/state/first-study.ts');
+  const { JobSpec } = await import('../../shared/api/contract.ts');
+  const state = (phase: 'training' | 'analysis', ids: string[]) => ({ phase, training: phase === 'training' ? ids : ['job-1', 'job-2'], analysis: phase === 'analysis' ? ids : [], error: '', evaluated: false });
+
+  it('asks for jobs the server accepts: two taggers on the embedded jets, then a scan and a surface of both', () => {
+    const { training, analysis } = firstStudyJobs();
+    for (const j of [...training, ...analysis]) assert.ok(JobSpec.safeParse(j).success, JSON.stringify(j));
+    assert.deepEqual(training.map((j) => j.kind === 'train' && [j.name, j.data, j.adversarial?.attack ?? 'none']), [['nominal', FIRST_STUDY.data, 'none'], ['adversarial', FIRST_STUDY.data, 'fgsm']]);
+    assert.deepEqual(analysis.map((j) => j.kind), ['robustness', 'landscape']);
+  });
+
+  it('moves on only when every job of a step is complete, and stops with the failed job\'s sentence', () => {
+    const s = state('training', ['job-1', 'job-2']);
+    assert.equal(nextPhase(s, [job('job-1', 'complete'), job('job-2', 'running')]).phase, 'training');
+    assert.equal(nextPhase(s, [job('job-1', 'complete')]).phase, 'training', 'a job not heard of yet is still starting');
+    assert.equal(nextPhase(s, [job('job-1', 'complete'), job('job-2', 'complete')]).phase, 'analysis');
+    const failed = nextPhase(s, [job('job-1', 'complete'), job('job-2', 'failed', { error: 'disk full' })]);
+    assert.deepEqual(failed, { phase: 'failed', error: 'train job-2 failed: disk full' });
+    assert.equal(nextPhase(state('analysis', ['job-3', 'job-4']), [job('job-3', 'complete'), job('job-4', 'complete')]).phase, 'done');
+  });
+});
