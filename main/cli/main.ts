@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`tagscape: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}.\n`);
     return 2;
   }
+  let label = cmd.name;
   try {
     let spec = await cmd.load();
     let summary = cmd.summary;
@@ -67,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     const word = subs && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
     if (word && !Object.hasOwn(subs!, word)) throw new CliError(`unknown subcommand "${word}"; subcommands: ${Object.keys(subs!).join(', ')}.`, 2);
     const sub = word ? subs![word] : undefined;
-    if (sub) [spec, summary] = [sub, sub.summary];
+    if (sub) [spec, summary, label] = [sub, sub.summary, sub.name];
     const values = parseCommand(spec, sub ? rest.slice(1) : rest);
     if (values.help) {
       process.stdout.write(commandHelp(spec, summary) + '\n');
@@ -77,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // Libraries occasionally throw strings; every failure still ends as one sentence.
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`tagscape ${cmd.name}: ${message}\n`);
+    process.stderr.write(`tagscape ${label}: ${message}\n`);
     if (process.env.TAGSCAPE_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
     return err instanceof CliError ? err.exitCode : 1;
   }
