@@ -55,7 +55,7 @@ describe('seed groups on the command line', () => {
     tagscape('export', '--workspace', ws, '--run', 'nom', '--run', 'adv', '--data', data, '--plot', 'robustness', '--attacks', 'fgsm', '--eps-list', '0,0.05', '--format', 'svg', '--out', out, '--json');
     const svg = fs.readFileSync(out, 'utf8');
     assert.match(svg, /nom, FGSM \(3 seeds\)/);
-    assert.match(svg, /mean ± 1 sd over seeds/);
+    assert.match(svg, /mean over seeds, ±1 sd band \(FGSM\)/);
     assert.match(svg, />Tagscape</);
     assert.doesNotMatch(svg, />CMS<|TeV/);
     // The bands are filled areas: path elements with a fill opacity below 1.

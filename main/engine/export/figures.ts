@@ -170,15 +170,17 @@ async function robustnessFigure(req: FigureRequest, disc: string): Promise<Figur
   const results = scan.results.filter((x) => req.runs.includes(x.run));
   const seeded = formsSeedGroup(req.runs);
   if (seeded) {
-    // Runs of several seeds: one mean line per model group and attack over a ±1 sd band.
+    // Runs of several seeds: one mean line per model group and attack; the first attack's (solid) lines
+    // over their ±1 sd bands. Bands of every attack would pile up into one colour; their sds are in the scan.
     const groups = aggregateScan(results, seedGroupOf);
     [...new Set(groups.map((g) => g.group))].forEach((group, r) => {
       attacks.forEach((a, k) => {
         const rows = groups.filter((g) => g.group === group && g.attack === a).sort((x, y) => x.eps - y.eps);
         const n = Math.max(...rows.map((g) => g.seeds.length), 1);
-        series.push(meanBandSeries(`${group}, ${a.toUpperCase()}${n > 1 ? ` (${n} seeds)` : ''}`, rows.map((g) => ({ x: g.eps, mean: g.auc[disc]?.mean ?? NaN, sd: g.auc[disc]?.sd ?? null })), {
+        const line = meanBandSeries(`${group}, ${a.toUpperCase()}${n > 1 ? ` (${n} seeds)` : ''}`, rows.map((g) => ({ x: g.eps, mean: g.auc[disc]?.mean ?? NaN, sd: g.auc[disc]?.sd ?? null })), {
           markers: true, dashed: k > 0, color: colors[r % colors.length],
-        }));
+        });
+        series.push(k === 0 ? line : { ...line, band: undefined });
       });
     });
   } else {
@@ -196,7 +198,7 @@ async function robustnessFigure(req: FigureRequest, disc: string): Promise<Figur
     title: `AUC vs eps ${disc}`,
     option: lineChart({
       series, x: { title: 'ε (training σ)', min: 0 }, y: { title: `${disc} AUC` },
-      label: withLines(req.label, [sampleText(data), ...(seeded ? ['mean ± 1 sd over seeds'] : [])]), size: req.size,
+      label: withLines(req.label, [sampleText(data), ...(seeded ? [`mean over seeds, ±1 sd band (${attacks[0].toUpperCase()})`] : [])]), size: req.size,
     }),
   };
 }
