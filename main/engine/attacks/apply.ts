@@ -4,6 +4,8 @@
  * from the input, so they stay bit-identical in the raw file too.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fastAttack, fastAttackable } from '../fast/dense.ts';
+import { kernelPath } from '../fast/kernels.ts';
 import type { LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
 import { oneHot } from '../model/one-hot.ts';
@@ -54,11 +56,31 @@ export function groupMatrix(schema: FeatureSchema): { matrix: Float32Array; grou
   return { matrix, groups };
 }
 
+/** The attack of one chunk as tensor code (the tfjs reference path). */
+function tensorAttack(req: AttackRequest, xs: Float32Array, labels: Int32Array, frozen: Uint8Array, cap: Float32Array | undefined, factorT: tf.Tensor1D, groupT: tf.Tensor2D, c0: number): Float32Array {
+  const m = labels.length;
+  const F = req.schema.features.length;
+  const C = req.schema.classes.length;
+  const xa = tf.tidy(() =>
+    attackBatch(req.model, tf.tensor2d(xs, [m, F]), tf.tensor2d(oneHot(labels, C), [m, C]), {
+      spec: req.spec,
+      loss: req.loss,
+      frozen: tf.cast(tf.tensor2d(frozen, [m, F], 'int32'), 'bool') as tf.Tensor2D,
+      factors: factorT,
+      groups: groupT,
+      cap: cap ? tf.tensor2d(cap, [m, F]) : undefined,
+      seed: (req.spec.seed ?? 1) * 7919 + c0,
+    }),
+  );
+  const adv = xa.dataSync() as Float32Array;
+  xa.dispose();
+  return adv;
+}
+
 export function attackJets(req: AttackRequest): AttackResult {
   validateAttack(req.spec);
   const { schema, standardizer: s } = req;
   const F = schema.features.length;
-  const C = schema.classes.length;
   const n = req.rows.length;
   const chunk = req.chunk ?? 4096;
   const factors = req.options?.epsFactors ?? new Float32Array(F).fill(1);
@@ -71,6 +93,9 @@ export function attackJets(req: AttackRequest): AttackResult {
   const { matrix, groups } = groupMatrix(schema);
   const factorT = tf.tensor1d(factors);
   const groupT = tf.tensor2d(matrix, [F, groups.length]);
+  const groupOf = Int32Array.from(schema.features, (f) => groups.indexOf(f.group));
+  // Noise, shift and PGD's random start draw tfjs's random numbers: those stay on the tensor path.
+  const fast = kernelPath() === 'simd' && fastAttackable(req.spec);
   try {
     for (let c0 = 0; c0 < n; c0 += chunk) {
       const m = Math.min(chunk, n - c0);
@@ -83,20 +108,10 @@ export function attackJets(req: AttackRequest): AttackResult {
         cap = new Float32Array(m * F);
         for (let k = 0; k < m; k++) for (let j = 0; j < F; j++) cap[k * F + j] = (req.options.rawCap * Math.abs(req.raw[rows[k] * F + j])) / s.std[j];
       }
-      const y = oneHot(rows.map((r) => req.labels[r]), C);
-      const xa = tf.tidy(() =>
-        attackBatch(req.model, tf.tensor2d(xs, [m, F]), tf.tensor2d(y, [m, C]), {
-          spec: req.spec,
-          loss: req.loss,
-          frozen: tf.cast(tf.tensor2d(frozen, [m, F], 'int32'), 'bool') as tf.Tensor2D,
-          factors: factorT,
-          groups: groupT,
-          cap: cap ? tf.tensor2d(cap, [m, F]) : undefined,
-          seed: (req.spec.seed ?? 1) * 7919 + c0,
-        }),
-      );
-      const adv = xa.dataSync() as Float32Array;
-      xa.dispose();
+      const labels = Int32Array.from(rows, (r) => req.labels[r]);
+      const adv = fast
+        ? fastAttack(req.model, xs, labels, { spec: req.spec, loss: req.loss, frozen, factors, cap, groupOf, nGroups: groups.length })
+        : tensorAttack(req, xs, labels, frozen, cap, factorT, groupT, c0);
       for (let k = 0; k < m; k++) {
         const src = rows[k] * F;
         for (let j = 0; j < F; j++) {

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { attackBatch } from '../attacks/perturb.ts';
 import { frozenMask } from '../attacks/frozen.ts';
 import type { JetDataset } from '../data/dataset.ts';
+import { fastAttack, fastPerJetLoss } from '../fast/dense.ts';
+import { kernelPath } from '../fast/kernels.ts';
 import { perJetLoss } from '../model/losses.ts';
 import { oneHot } from '../model/one-hot.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
@@ -57,6 +59,14 @@ export function summarise(values: ArrayLike<number>): Summary {
 
 function lossRange(run: LoadedRun, x: Float32Array, labels: Int32Array, frozen: Uint8Array, eps: number): Float64Array {
   const F = run.model.config.inputs;
+  if (kernelPath() === 'simd') {
+    const { model } = run;
+    const loss = run.config.train.loss;
+    const base = { loss, frozen, factors: new Float32Array(F).fill(1), spec: { kind: 'pgd' as const, eps, steps: 10 } };
+    const up = fastPerJetLoss(model, fastAttack(model, x, labels, base), labels, loss);
+    const down = fastPerJetLoss(model, fastAttack(model, x, labels, { ...base, spec: { ...base.spec, descend: true } }), labels, loss);
+    return Float64Array.from(up, (u, i) => Math.fround(u - down[i]));
+  }
   const C = run.model.config.outputs;
   const n = labels.length;
   const out = new Float64Array(n);

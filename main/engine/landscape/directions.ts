@@ -11,6 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { inputGradient } from '../attacks/gradient.ts';
+import { fastInputGradient } from '../fast/dense.ts';
+import { kernelPath } from '../fast/kernels.ts';
 import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
 import { oneHot } from '../model/one-hot.ts';
@@ -81,6 +83,7 @@ function byChunks(n: number, width: number, chunk: number, compute: (s: number, 
 
 /** Per-jet input gradients (N x F) in chunks. */
 export function gradients(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, chunk = 4096): Float32Array {
+  if (kernelPath() === 'simd') return fastInputGradient(model, x, labels, loss);
   const F = model.config.inputs;
   const C = model.config.outputs;
   const y = oneHot(labels, C);

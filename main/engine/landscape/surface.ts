@@ -4,6 +4,8 @@
  * memory stays flat however many grid points and jets there are. A 1D profile is offsetsB = [0].
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fastSurface } from '../fast/dense.ts';
+import { kernelPath } from '../fast/kernels.ts';
 import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
 import { oneHot } from '../model/one-hot.ts';
@@ -26,6 +28,7 @@ export interface SurfaceRequest {
 
 /** loss[i][j] = mean over jets of L at offsetsA[i], offsetsB[j]. */
 export async function lossSurface(req: SurfaceRequest): Promise<number[][]> {
+  if (kernelPath() === 'simd') return fastSurface(req);
   const F = req.model.config.inputs;
   const C = req.model.config.outputs;
   const n = req.labels.length;
