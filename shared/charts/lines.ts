@@ -7,7 +7,7 @@
  * aggregateCurves in main/engine/robustness/aggregate-seeds.ts). The band is two stacked, invisible line
  * series (lo, then hi - lo with an area fill), so it crosses the API as plain JSON like every option.
  */
-import { dataAxisRange, extent, niceLinear, niceLog } from './ranges.ts';
+import { dataAxisRange, extent, niceLinear, niceLog, tickAlignedRange } from './ranges.ts';
 import { DEFAULT_SIZE, GRID, axisTitles, baseOption, legend, titleGraphics, xAxes, yAxes, type FigureLabel, type FigureSize } from './style.ts';
 
 export interface LineSeries {
@@ -94,9 +94,12 @@ export function lineChart(input: LineChartInput): Record<string, unknown> {
   // stops at 0.1 gets an axis that stops at 0.1.
   const [xa, xb] = input.x.log ? axisRange(all.map((p) => p[0]), true, input.x.min, input.x.max) : dataAxisRange(all.map((p) => p[0]), input.x.min, input.x.max);
   const [x0, x1] = input.x.integer ? [Math.floor(xa), Math.ceil(xb)] : [xa, xb];
-  const [y0, y1Raw] = axisRange(all.map((p) => p[1]), input.y.log, input.y.min, input.y.max);
-  // Head room for the experiment label, sample text and legend inside the frame.
-  const y1 = input.y.max ?? (input.y.log ? y1Raw * 10 : niceLinear(y0, y1Raw + 0.35 * (y1Raw - y0), 0)[1]);
+  const [yLo, yHi] = axisRange(all.map((p) => p[1]), input.y.log, input.y.min, input.y.max);
+  // Head room for the experiment label, sample text and legend inside the frame; linear ends on ticks, so
+  // no odd end label (0.665 next to 0.66) crowds the last tick.
+  const aligned = tickAlignedRange(yLo, yHi + 0.35 * (yHi - yLo));
+  const y0 = input.y.log || input.y.min !== undefined ? yLo : aligned.min;
+  const y1 = input.y.max ?? (input.y.log ? yHi * 10 : aligned.max);
   const grids: object[] = [{ ...GRID, bottom: mainBottom }];
   const xs: object[] = xAxes({ name: input.x.title, type: input.x.log ? 'log' : 'value', min: x0, max: x1, hideLabels: Boolean(ratio), integer: input.x.integer });
   const ys: object[] = yAxes({ name: input.y.title, type: input.y.log ? 'log' : 'value', min: y0, max: y1 });
