@@ -69,6 +69,12 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
       const data = await loadWhole(spec.data, { purpose: 'a loss surface' });
       return computeLandscape({ workspace, ...spec, data, onProgress: (f) => send({ type: 'progress', progress: f, message: `surface ${(100 * f).toFixed(0)}%` }) });
     }
+    case 'scanTask': {
+      // The same call as `tagscape scan task`: train (or resume) the task's run, evaluate it, write its result.
+      const { runScanTask } = await import('../engine/scan/task.ts');
+      const state = await runScanTask({ workspace, scan: spec.scan, index: spec.index, schedulerId: `job-process-${process.pid}`, signal, onProgress: (message) => send({ type: 'progress', progress: NaN, message }) });
+      return { scan: spec.scan, index: spec.index, state };
+    }
   }
 }
 
@@ -85,7 +91,7 @@ if (process.send || parentPort) {
   onStart((m) => {
     // Only training listens for SIGTERM: a listener replaces Node's default, which ends the process at
     // once, even inside a long computation that never returns to the event loop.
-    if (m.spec.kind === 'train' || m.spec.kind === 'resume') process.on('SIGTERM', () => abort.abort());
+    if (m.spec.kind === 'train' || m.spec.kind === 'resume' || m.spec.kind === 'scanTask') process.on('SIGTERM', () => abort.abort());
     runJob(m.spec, m.workspace, abort.signal)
       .then(async (result) => {
         await send({ type: 'result', result: summarise(result) });

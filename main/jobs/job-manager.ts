@@ -50,6 +50,8 @@ function label(spec: JobSpec): string {
       return `robustness ${spec.runs.join(', ')}: ${spec.attacks.join(', ')}`;
     case 'landscape':
       return `loss surface ${spec.runs.join(', ')} along ${spec.directions.join(' x ')}`;
+    case 'scanTask':
+      return `scan ${spec.scan}, task ${spec.index}`;
   }
 }
 
@@ -140,7 +142,7 @@ export class JobManager extends EventEmitter {
     // 'close', not 'exit': it comes after the last IPC message and stderr chunk.
     child.on('close', (code, signal) => {
       if (job.cancelled) {
-        const training = job.spec.kind === 'train' || job.spec.kind === 'resume';
+        const training = job.spec.kind === 'train' || job.spec.kind === 'resume' || job.spec.kind === 'scanTask';
         job.info = { ...job.info, status: 'cancelled', message: training ? 'cancelled; the run is left interrupted and can be resumed' : 'cancelled' };
       } else if (code === 0) {
         job.info = { ...job.info, status: 'complete', progress: 1, message: 'done', result };

@@ -12,10 +12,10 @@ import type { JetDataset } from '../engine/data/dataset.ts';
 import { canStream, openJets, type OpenOptions } from '../engine/data/open.ts';
 import { memorySource, readWhole, type JetSource } from '../engine/data/source.ts';
 import { loadWhole } from '../engine/data/whole.ts';
-import { dataPage, summariseData } from '../engine/data/summary.ts';
+import { summariseData } from '../engine/data/summary.ts';
 import { evaluateLoadedRun, evaluateRunOnSource } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
-import { exportChart, exportChartsPdf, type ExportedFile } from '../engine/export/window-export.ts';
+import type { ExportedFile } from '../engine/export/window-export.ts';
 import { inspectJet } from '../engine/inspect/inspect-jet.ts';
 import { aucTable } from '../engine/metrics/evaluate.ts';
 import { evaluateAttacked } from '../engine/robustness/attacked-evaluation.ts';
@@ -24,8 +24,15 @@ import { summariseRun } from '../engine/store/run-summary.ts';
 import { Workspace } from '../engine/store/workspace.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import type { JobManager } from '../jobs/job-manager.ts';
+import { jetTableHandler } from './jet-table.ts';
+import { collectScan, scanRobustnessChart } from '../engine/scan/collect.ts';
+import { scanStatus } from '../engine/scan/status.ts';
+import { listScans, ScanStore } from '../engine/scan/store.ts';
+import { recordLocal, tasksToSend } from '../engine/scan/submit.ts';
 
 const asReply = (f: ExportedFile) => ({ filename: f.filename, mime: f.mime, base64: f.bytes.toString('base64') });
+/** The exporter (resvg, pdfkit and its fonts: about 80 MB resident) loads on the first export, not with the server. */
+const exporter = () => import('../engine/export/window-export.ts');
 
 type Handler<K extends OperationName> = (req: Request<K>) => Promise<Response<K>> | Response<K>;
 export type Handlers = { [K in OperationName]: Handler<K> };
@@ -54,6 +61,17 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
     const src = await openJets(spec, options.open);
     if (src.inMemory) remember(spec, readWhole(src));
     return src;
+  };
+  // The window's local executor: scan tasks run as jobs; while queued or running, the job manager knows them
+  // better than their state files (a queued job has not written one yet).
+  const scanJobs = new Map<string, { scan: string; index: number }>();
+  const liveTasks = (scan: string) => {
+    const live = new Map<number, 'queued' | 'running'>();
+    for (const [id, t] of scanJobs) {
+      const status = jobs.get(id).status;
+      if (t.scan === scan && (status === 'queued' || status === 'running')) live.set(t.index, status);
+    }
+    return live;
   };
   return {
     info: () => ({ version: TAGSCAPE_VERSION, backend: activeBackend(), workspace, maxJobs: jobs.maxConcurrent }),
@@ -96,15 +114,39 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
       // Wire form: the tick formatter (and any other declared function) survives JSON; EChart.vue revives it.
       return { title: fig.title, option: toWire(fig.option) };
     },
-    exportChart: async (req) => asReply(await exportChart(req)),
-    exportCharts: async ({ charts, title }) => asReply(await exportChartsPdf(charts, title)),
+    exportChart: async (req) => asReply(await (await exporter()).exportChart(req)),
+    exportCharts: async ({ charts, title }) => asReply(await (await exporter()).exportChartsPdf(charts, title)),
     dataSummary: async ({ data, feature, bins }) => summariseData(await dataset(data), feature, bins),
-    dataPage: async ({ data, offset, limit }) => dataPage(await dataset(data), offset, limit),
+    dataPage: jetTableHandler(workspace, dataset),
     inspectJet: async ({ run, data, attack, eps, select, jet, sample, candidates }) =>
       inspectJet(run, { workspace, data: await dataset(data), attack: { kind: attack, eps }, select, jet, sample, candidates }),
     startJob: ({ job }) => ({ job: jobs.start(job) }),
     cancelJob: ({ job }) => ({ job: jobs.cancel(job) }),
     listJobs: () => ({ jobs: jobs.list() }),
+    listScans: () => ({
+      scans: listScans(workspace).map((name) => {
+        const st = scanStatus(new ScanStore(workspace, name), { live: liveTasks(name) });
+        return { name, tasks: st.tasks.length, counts: st.counts, runs: st.tasks.map((t) => t.run) };
+      }),
+    }),
+    scanStatus: ({ scan }) => scanStatus(new ScanStore(workspace, scan), { live: liveTasks(scan) }),
+    submitScan: ({ scan }) => {
+      const store = new ScanStore(workspace, scan);
+      const indices = tasksToSend(store, { live: liveTasks(scan) });
+      if (indices.length) recordLocal(store, indices);
+      const started = indices.map((index) => {
+        const job = jobs.start({ kind: 'scanTask', scan, index });
+        scanJobs.set(job.id, { scan, index });
+        return job.id;
+      });
+      return { submitted: indices, jobs: started };
+    },
+    collectScan: ({ scan, discriminant, style }) => {
+      const summary = collectScan(new ScanStore(workspace, scan));
+      const disc = discriminant ?? 'BvL';
+      const option = scanRobustnessChart(summary, { discriminant: disc, label: { preset: style ?? 'cms', lines: [`scan ${scan}, mean ± sd over seeds`] } });
+      return { summary, title: `scan ${scan}: ${disc} AUC vs eps`, option: toWire(option) };
+    },
   };
 }
 

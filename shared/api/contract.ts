@@ -9,6 +9,7 @@ import { FOCAL_GAMMA_MAX, LOSS_NAMES, TRAIN_DEFAULTS } from '../train-defaults.t
 import { LANDSCAPE_GRID_MAX } from '../landscape-limits.ts';
 import { PRESET_NAMES } from '../presets.ts';
 import type { OPERATION_NAMES } from './operation-names.ts';
+import { ScanName, TASK_STATES } from '../scan-definition.ts';
 
 const RunName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run name is letters, digits, . _ - (up to 100 characters)');
 /** A data file path (inside what the user opened) or synthetic:N. */
@@ -75,7 +76,10 @@ const LandscapeJob = z.object({
   moveFrozen: z.boolean().optional(),
 }).strict();
 
-export const JobSpec = z.discriminatedUnion('kind', [TrainJob, ResumeJob, RobustnessJob, LandscapeJob]);
+/** One task of a scan (scans/<scan>/ in the workspace), as `tagscape scan task` runs it: the local executor of the window. */
+const ScanTaskJob = z.object({ kind: z.literal('scanTask'), scan: ScanName, index: z.number().int().min(0).max(1_000_000) }).strict();
+
+export const JobSpec = z.discriminatedUnion('kind', [TrainJob, ResumeJob, RobustnessJob, LandscapeJob, ScanTaskJob]);
 export type JobSpec = z.infer<typeof JobSpec>;
 
 export const JobStatus = z.enum(['queued', 'running', 'complete', 'failed', 'cancelled']);
@@ -157,6 +161,20 @@ const InspectJetResponse = z.object({
   }),
 });
 
+const ScanCounts = z.record(z.enum(TASK_STATES), z.number());
+const ScanStatusReply = z.object({
+  scan: z.string(),
+  tasks: z.array(z.object({
+    index: z.number(), run: z.string(), group: z.string(), seed: z.number(), state: z.enum(TASK_STATES), source: z.string(),
+    scheduler_state: z.string().optional(), executor: z.string().optional(), job_id: z.string().nullable().optional(), attempt: z.number(), error: z.string().optional(), updated: z.string().optional(),
+  })),
+  counts: ScanCounts,
+  unreachable: z.array(z.string()),
+});
+
+/** A column of the Data page's jet table. */
+const TableColumn = z.string().min(1).max(200);
+
 /** A chart from the window, exported by the shared figure code: its option in wire form (shared/charts/wire.ts: JSON, functions as {$fn, args}). */
 const ChartOption = z.record(z.string(), z.unknown());
 const FigurePoints = z.number().int().min(100).max(4000);
@@ -197,9 +215,22 @@ export const OPERATIONS = {
     request: z.object({ data: DataSpec, feature: z.string().min(1).max(200).optional(), bins: z.number().int().min(2).max(200).optional() }).strict(),
     response: z.object({ jets: z.number(), schema: z.string(), classes: z.record(z.string(), z.number()), features: z.array(z.unknown()), histogram: z.unknown(), correlation: z.unknown() }),
   },
+  /** Rows [offset, offset + limit) of the jets matching the filters, in the asked order (main/engine/data/jet-table.ts). */
   dataPage: {
-    request: z.object({ data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
-    response: z.object({ total: z.number(), rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()) })) }),
+    request: z.object({
+      data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500),
+      /** Adds each jet's score: the run's first discriminant (BvL for DeepCSV). */
+      run: RunName.optional(),
+      /** 'jet', 'flavour', 'score' or an input's name. */
+      sort: z.object({ column: TableColumn, order: z.enum(['asc', 'desc']) }).strict().optional(),
+      classes: z.array(z.string().min(1).max(40)).max(20).optional(),
+      range: z.object({ column: TableColumn, min: z.number().optional(), max: z.number().optional() }).strict().optional(),
+    }).strict(),
+    /** total: jets in the data; matched: jets passing the filters; score: whose scores the rows carry. */
+    response: z.object({
+      total: z.number(), matched: z.number(), score: z.object({ run: z.string(), discriminant: z.string() }).nullable(),
+      rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()), score: z.number().optional() })),
+    }),
   },
   inspectJet: { request: InspectJetRequest, response: InspectJetResponse },
   startJob: { request: z.object({ job: JobSpec }).strict(), response: z.object({ job: JobInfo }) },
@@ -210,6 +241,16 @@ export const OPERATIONS = {
   backend: {
     request: z.object({}).strict(),
     response: z.object({ name: z.enum(['tensorflow', 'wasm', 'cpu']), threads: z.number().int().min(1), fallbacks: z.array(z.string()), advice: z.string().nullable() }),
+  },
+  /** Scans (`tagscape scan`): their tasks' states, the local executor, and the mean ± sd over seeds. */
+  listScans: { request: z.object({}).strict(), response: z.object({ scans: z.array(z.object({ name: z.string(), tasks: z.number(), counts: ScanCounts, runs: z.array(z.string()) })) }) },
+  scanStatus: { request: z.object({ scan: ScanName }).strict(), response: ScanStatusReply },
+  /** Start every task that is not complete, queued or running as a job (at most cores − 1 jobs run at once). */
+  submitScan: { request: z.object({ scan: ScanName }).strict(), response: z.object({ submitted: z.array(z.number()), jobs: z.array(JobId) }) },
+  collectScan: {
+    request: z.object({ scan: ScanName, discriminant: Discriminant.optional(), style: z.enum(['cms', 'atlas', 'plain']).optional() }).strict(),
+    /** summary: as `tagscape scan collect --json`; option: the robustness figure with ±sd bands, in wire form. */
+    response: z.object({ summary: z.object({ scan: z.string(), data: z.string(), tasks: z.number(), complete: z.number(), groups: z.array(z.unknown()), robustness: z.array(z.unknown()) }), title: z.string(), option: z.record(z.string(), z.unknown()) }),
   },
 } as const;
 

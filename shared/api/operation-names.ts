@@ -6,6 +6,7 @@
 export const OPERATION_NAMES = [
   'listRuns', 'getRun', 'deleteRun', 'setRunTags', 'evaluate', 'figure', 'exportChart', 'exportCharts',
   'dataSummary', 'dataPage', 'inspectJet', 'startJob', 'cancelJob', 'listJobs', 'info', 'backend',
+  'listScans', 'scanStatus', 'submitScan', 'collectScan',
 ] as const;
 
 /** Over IPC and the socket, job events arrive on this channel. */

@@ -82,7 +82,8 @@ function taskStatus(
   const file = store.state(task.index);
   const base = { index: task.index, run: task.run, group: task.group, seed: task.seed, executor: sub?.executor, job_id: sub?.job_id, attempt: file?.attempt ?? 0, updated: file?.updated };
   if (file?.state === 'complete' && store.result(task.index)) return { ...base, state: 'complete', source: 'workspace' };
-  const queue = sub?.executor === 'slurm' ? q.slurm : sub?.executor === 'htcondor' ? q.condor : null;
+  // null: the scheduler could not be asked. Local tasks have no queue but the caller's live jobs.
+  const queue = sub?.executor === 'slurm' ? q.slurm : sub?.executor === 'htcondor' ? q.condor : new Map<number, string>();
   const word = queue?.get(task.index);
   if (word) {
     const running = /^(RUNNING|COMPLETING|CONFIGURING|TRANSFERRING|SUSPENDED)$/.test(word);
