@@ -20,6 +20,7 @@ import { utilityJobProcess, type UtilityFork } from '../../main/electron/utility
 import { JobManager, type JobProcess } from '../../main/jobs/job-manager.ts';
 import { Workspace } from '../../main/engine/store/workspace.ts';
 import { ROOT, jobEnded, tmpDir, waitForJob } from '../helpers.ts';
+import { excludedPackages, mainProcessPackages } from './main-packages.ts';
 
 const app = tmpDir('tagscape-build-');
 const out = path.join(app, 'out');
@@ -156,24 +157,9 @@ describe('desktop bundles (npm run build)', () => {
   });
 
   it('electron-builder.yml leaves out the renderer libraries but nothing the main bundles load', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies: Record<string, string> };
-    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> };
-    const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies)]);
-    // Every dependency the main-process bundles name, in an import or as a specifier held in a variable.
-    // (Less the JobManager's default `--import tsx` fork of the sources: the app passes its own spawner.)
-    const code = fs.readdirSync(path.join(out, 'main')).map((f) => fs.readFileSync(path.join(out, 'main', f), 'utf8')).join('\n').replaceAll('"--import", "tsx"', '');
-    const named = new Set([...code.matchAll(/["'`]((?:@[\w.-]+\/)?[\w.-]+)(?:\/[\w./-]*)?["'`]/g)].map((m) => m[1]).filter((n) => declared.has(n)));
-    const needed = new Set<string>();
-    const visit = (name: string) => {
-      const entry = lock.packages[`node_modules/${name}`];
-      if (!entry || needed.has(name)) return;
-      needed.add(name);
-      for (const d of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) visit(d);
-    };
-    named.forEach(visit);
+    const needed = mainProcessPackages(path.join(out, 'main'));
     assert.ok(needed.has('@tensorflow/tfjs-core') && needed.has('echarts') && needed.has('jsroot'), 'the engine, the figure renderer and the ROOT reader are shipped');
-    const yml = fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8');
-    const excluded = [...yml.matchAll(/^\s*-\s*"!node_modules\/([^{"]+)\{/gm)].map((m) => m[1]);
+    const excluded = excludedPackages();
     for (const lib of ['vue', 'echarts-gl']) assert.ok(excluded.includes(lib), `${lib} is bundled into the renderer, not shipped`);
     for (const ex of excluded) {
       const hit = [...needed].find((n) => n === ex || n.startsWith(`${ex}/`));

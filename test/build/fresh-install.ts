@@ -13,17 +13,23 @@ import { ROOT, tmpDir } from '../helpers.ts';
 /** What a fresh clone holds besides node_modules; build outputs (out/, renderer/dist, dist/) are left out. */
 const NOT_COPIED = new Set(['node_modules', '.git', 'out', 'dist', 'test', 'scratch', 'tmp', '.tagscape'].map((p) => path.join(ROOT, p)).concat(path.join(ROOT, 'renderer', 'dist')));
 
-/**
- * The checkout's sources in a temporary folder, with a node_modules of links to this checkout's packages
- * except electron, which is a copy without its binary (no dist/, no path.txt): whatever a test downloads
- * lands in the copy, never in the real node_modules/electron, which later `npm start`s would launch.
- */
-export function freshInstall(): string {
-  const app = tmpDir('tagscape-install-');
+/** The checkout's sources, as a fresh clone has them, in a temporary folder. */
+export function sourceCopy(prefix = 'tagscape-install-'): string {
+  const app = tmpDir(prefix);
   for (const name of fs.readdirSync(ROOT)) {
     const from = path.join(ROOT, name);
     if (!NOT_COPIED.has(from)) fs.cpSync(from, path.join(app, name), { recursive: true, filter: (src) => !NOT_COPIED.has(src) });
   }
+  return app;
+}
+
+/**
+ * The sources with a node_modules of links to this checkout's packages except electron, which is a copy
+ * without its binary (no dist/, no path.txt): whatever a test downloads lands in the copy, never in the
+ * real node_modules/electron, which later `npm start`s would launch.
+ */
+export function freshInstall(): string {
+  const app = sourceCopy();
   const modules = path.join(app, 'node_modules');
   fs.mkdirSync(modules);
   for (const name of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
