@@ -12,10 +12,10 @@ import type { JetDataset } from '../engine/data/dataset.ts';
 import { canStream, openJets, type OpenOptions } from '../engine/data/open.ts';
 import { memorySource, readWhole, type JetSource } from '../engine/data/source.ts';
 import { loadWhole } from '../engine/data/whole.ts';
-import { summariseData } from '../engine/data/summary.ts';
+import { dataPage, summariseData } from '../engine/data/summary.ts';
 import { evaluateLoadedRun, evaluateRunOnSource } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
-import type { ExportedFile } from '../engine/export/window-export.ts';
+import { exportChart, exportChartsPdf, type ExportedFile } from '../engine/export/window-export.ts';
 import { inspectJet } from '../engine/inspect/inspect-jet.ts';
 import { aucTable } from '../engine/metrics/evaluate.ts';
 import { evaluateAttacked } from '../engine/robustness/attacked-evaluation.ts';
@@ -24,15 +24,12 @@ import { summariseRun } from '../engine/store/run-summary.ts';
 import { Workspace } from '../engine/store/workspace.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import type { JobManager } from '../jobs/job-manager.ts';
-import { jetTableHandler } from './jet-table.ts';
 import { collectScan, scanRobustnessChart } from '../engine/scan/collect.ts';
 import { scanStatus } from '../engine/scan/status.ts';
 import { listScans, ScanStore } from '../engine/scan/store.ts';
 import { recordLocal, tasksToSend } from '../engine/scan/submit.ts';
 
 const asReply = (f: ExportedFile) => ({ filename: f.filename, mime: f.mime, base64: f.bytes.toString('base64') });
-/** The exporter (resvg, pdfkit and its fonts: about 80 MB resident) loads on the first export, not with the server. */
-const exporter = () => import('../engine/export/window-export.ts');
 
 type Handler<K extends OperationName> = (req: Request<K>) => Promise<Response<K>> | Response<K>;
 export type Handlers = { [K in OperationName]: Handler<K> };
@@ -114,10 +111,10 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
       // Wire form: the tick formatter (and any other declared function) survives JSON; EChart.vue revives it.
       return { title: fig.title, option: toWire(fig.option) };
     },
-    exportChart: async (req) => asReply(await (await exporter()).exportChart(req)),
-    exportCharts: async ({ charts, title }) => asReply(await (await exporter()).exportChartsPdf(charts, title)),
+    exportChart: async (req) => asReply(await exportChart(req)),
+    exportCharts: async ({ charts, title }) => asReply(await exportChartsPdf(charts, title)),
     dataSummary: async ({ data, feature, bins }) => summariseData(await dataset(data), feature, bins),
-    dataPage: jetTableHandler(workspace, dataset),
+    dataPage: async ({ data, offset, limit }) => dataPage(await dataset(data), offset, limit),
     inspectJet: async ({ run, data, attack, eps, select, jet, sample, candidates }) =>
       inspectJet(run, { workspace, data: await dataset(data), attack: { kind: attack, eps }, select, jet, sample, candidates }),
     startJob: ({ job }) => ({ job: jobs.start(job) }),

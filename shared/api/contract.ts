@@ -215,22 +215,9 @@ export const OPERATIONS = {
     request: z.object({ data: DataSpec, feature: z.string().min(1).max(200).optional(), bins: z.number().int().min(2).max(200).optional() }).strict(),
     response: z.object({ jets: z.number(), schema: z.string(), classes: z.record(z.string(), z.number()), features: z.array(z.unknown()), histogram: z.unknown(), correlation: z.unknown() }),
   },
-  /** Rows [offset, offset + limit) of the jets matching the filters, in the asked order (main/engine/data/jet-table.ts). */
   dataPage: {
-    request: z.object({
-      data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500),
-      /** Adds each jet's score: the run's first discriminant (BvL for DeepCSV). */
-      run: RunName.optional(),
-      /** 'jet', 'flavour', 'score' or an input's name. */
-      sort: z.object({ column: TableColumn, order: z.enum(['asc', 'desc']) }).strict().optional(),
-      classes: z.array(z.string().min(1).max(40)).max(20).optional(),
-      range: z.object({ column: TableColumn, min: z.number().optional(), max: z.number().optional() }).strict().optional(),
-    }).strict(),
-    /** total: jets in the data; matched: jets passing the filters; score: whose scores the rows carry. */
-    response: z.object({
-      total: z.number(), matched: z.number(), score: z.object({ run: z.string(), discriminant: z.string() }).nullable(),
-      rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()), score: z.number().optional() })),
-    }),
+    request: z.object({ data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+    response: z.object({ total: z.number(), rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()) })) }),
   },
   inspectJet: { request: InspectJetRequest, response: InspectJetResponse },
   startJob: { request: z.object({ job: JobSpec }).strict(), response: z.object({ job: JobInfo }) },
