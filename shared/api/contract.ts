@@ -172,9 +172,6 @@ const ScanStatusReply = z.object({
   unreachable: z.array(z.string()),
 });
 
-/** A column of the Data page's jet table. */
-const TableColumn = z.string().min(1).max(200);
-
 /** A chart from the window, exported by the shared figure code: its option in wire form (shared/charts/wire.ts: JSON, functions as {$fn, args}). */
 const ChartOption = z.record(z.string(), z.unknown());
 const FigurePoints = z.number().int().min(100).max(4000);
