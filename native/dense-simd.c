@@ -177,6 +177,59 @@ INLINE uint32_t mix32(uint32_t h) {
   return h;
 }
 
+/* Z = Z > 0 ? Z : 0 */
+static void relu(f32 *Z, int count) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  int e = 0;
+  for (; e + 4 <= count; e += 4) {
+    v128_t z = wasm_v128_load(Z + e);
+    wasm_v128_store(Z + e, wasm_v128_and(z, wasm_f32x4_gt(z, zero)));
+  }
+  for (; e < count; e++) Z[e] = Z[e] > 0.0f ? Z[e] : 0.0f;
+}
+
+/* The uniform number in [0, 1) of dropout entry idx: a hash of (key, idx), 24 bits. */
+INLINE f32 dropout_uniform(uint32_t key, uint32_t idx) {
+  return (f32)(mix32((idx * 0x9e3779b9U) ^ key) >> 8) * (1.0f / 16777216.0f);
+}
+
+INLINE v128_t mix32x4(v128_t h) {
+  h = wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
+  h = wasm_i32x4_mul(h, wasm_i32x4_splat((int32_t)0x7feb352dU));
+  h = wasm_v128_xor(h, wasm_u32x4_shr(h, 15));
+  h = wasm_i32x4_mul(h, wasm_i32x4_splat((int32_t)0x846ca68bU));
+  return wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
+}
+
+/*
+ * ReLU, then dropout: entry (i, j) of the n x out layer (row i counted from row0) is kept with
+ * probability keep and scaled by `scale`; S receives the scales (0 or scale) for the backward pass.
+ */
+static void relu_dropout(f32 *Z, f32 *S, int n, int out, uint32_t key, f32 keep, f32 scale, int row0) {
+  v128_t zero = wasm_f32x4_splat(0.0f), K = wasm_f32x4_splat(keep), SC = wasm_f32x4_splat(scale);
+  v128_t KEY = wasm_i32x4_splat((int32_t)key), GOLD = wasm_i32x4_splat((int32_t)0x9e3779b9U), LANE = wasm_i32x4_make(0, 1, 2, 3);
+  v128_t UNIT = wasm_f32x4_splat(1.0f / 16777216.0f);
+  for (int i = 0; i < n; i++) {
+    uint32_t base = (uint32_t)(row0 + i) * (uint32_t)out;
+    f32 *z = Z + i * out, *s = S + i * out;
+    int j = 0;
+    for (; j + 4 <= out; j += 4) {
+      v128_t idx = wasm_i32x4_add(wasm_i32x4_splat((int32_t)(base + (uint32_t)j)), LANE);
+      v128_t h = mix32x4(wasm_v128_xor(wasm_i32x4_mul(idx, GOLD), KEY));
+      v128_t u = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_shr(h, 8)), UNIT);
+      v128_t sv = wasm_v128_and(SC, wasm_f32x4_lt(u, K));
+      v128_t zv = wasm_v128_load(z + j);
+      wasm_v128_store(s + j, sv);
+      wasm_v128_store(z + j, wasm_f32x4_mul(wasm_v128_and(zv, wasm_f32x4_gt(zv, zero)), sv));
+    }
+    for (; j < out; j++) {
+      f32 sv = dropout_uniform(key, base + (uint32_t)j) < keep ? scale : 0.0f;
+      s[j] = sv;
+      z[j] = (z[j] > 0.0f ? z[j] : 0.0f) * sv;
+    }
+  }
+}
+
 /*
  * Forward pass of rows [row0, row0 + n) of a batch (row0 only seeds dropout). keep < 1 applies dropout
  * after every hidden ReLU with mask scale `scale` (= 1/keep in float, as tfjs computes it), drawn from
@@ -191,20 +244,8 @@ EXPORT(forward) void forward(const int *cfg, const f32 *params, const f32 *X, in
     f32 *Z = acts + layer_acts(cfg, l, n);
     gemm(n, out, in, H, in, 1, W, out, Z, out, W + in * out);
     if (l + 1 < L) {
-      int count = n * out;
-      for (int e = 0; e < count; e++) Z[e] = Z[e] > 0.0f ? Z[e] : 0.0f;
-      if (keep < 1.0f) {
-        f32 *S = masks + layer_acts(cfg, l, n);
-        uint32_t key = mix32(seed ^ mix32(0x9e3779b9U * (uint32_t)(l + 1)));
-        for (int i = 0; i < n; i++)
-          for (int j = 0; j < out; j++) {
-            uint32_t idx = (uint32_t)(row0 + i) * (uint32_t)out + (uint32_t)j;
-            f32 u = (f32)(mix32(idx ^ mix32(key + idx)) >> 8) * (1.0f / 16777216.0f);
-            f32 s = u < keep ? scale : 0.0f;
-            S[i * out + j] = s;
-            Z[i * out + j] = Z[i * out + j] * s;
-          }
-      }
+      if (keep < 1.0f) relu_dropout(Z, masks + layer_acts(cfg, l, n), n, out, mix32(seed ^ mix32(0x9e3779b9U * (uint32_t)(l + 1))), keep, scale, row0);
+      else relu(Z, n * out);
     }
     H = Z;
   }
@@ -266,6 +307,36 @@ EXPORT(softmax) void softmax(const f32 *Z, int n, int C, f32 *P) {
   }
 }
 
+/* g[j] = sum over rows i (in order) of D[i][j], D n x out. */
+static void column_sums(const f32 *D, int n, int out, f32 *g) {
+  int j = 0;
+  for (; j + 4 <= out; j += 4) {
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    for (int i = 0; i < n; i++) acc = wasm_f32x4_add(acc, wasm_v128_load(D + i * out + j));
+    wasm_v128_store(g + j, acc);
+  }
+  for (; j < out; j++) {
+    f32 acc = 0.0f;
+    for (int i = 0; i < n; i++) acc = acc + D[i * out + j];
+    g[j] = acc;
+  }
+}
+
+/*
+ * Through dropout and ReLU: dH = A > 0 ? dH * S : 0 (S null: no dropout). A kept unit's output A is > 0
+ * exactly where its pre-activation is, and a dropped one has S = 0.
+ */
+static void relu_backward(f32 *dH, const f32 *A, const f32 *S, int count) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  int e = 0;
+  for (; e + 4 <= count; e += 4) {
+    v128_t d = wasm_v128_load(dH + e);
+    if (S) d = wasm_f32x4_mul(d, wasm_v128_load(S + e));
+    wasm_v128_store(dH + e, wasm_v128_and(d, wasm_f32x4_gt(wasm_v128_load(A + e), zero)));
+  }
+  for (; e < count; e++) dH[e] = A[e] > 0.0f ? (S ? dH[e] * S[e] : dH[e]) : 0.0f;
+}
+
 /*
  * Backward pass from dZ of the last layer (n x wL, in buffer D0; D0 and D1 each hold n x max width and
  * are overwritten). With grads, writes every parameter's gradient (summed over the n rows); with dX, the
@@ -281,24 +352,14 @@ EXPORT(backward) void backward(const int *cfg, const f32 *params, const f32 *X, 
     if (grads) {
       f32 *gW = grads + layer_params(cfg, l), *gb = gW + in * out;
       gemm(in, out, n, H, 1, in, dZ, out, gW, out, 0);
-      for (int j = 0; j < out; j++) gb[j] = 0.0f;
-      for (int i = 0; i < n; i++)
-        for (int j = 0; j < out; j++) gb[j] = gb[j] + dZ[i * out + j];
+      column_sums(dZ, n, out, gb);
     }
     if (l == 0) {
       if (dX) matmul_nt(n, out, in, dZ, W, dX, scratch);
       break;
     }
     matmul_nt(n, out, in, dZ, W, dH, scratch);
-    /* Through dropout and ReLU: a kept unit's output is > 0 exactly where its pre-activation is. */
-    const f32 *A = H;
-    int count = n * in;
-    if (masks) {
-      const f32 *S = masks + layer_acts(cfg, l - 1, n);
-      for (int e = 0; e < count; e++) dH[e] = A[e] > 0.0f ? dH[e] * S[e] : 0.0f;
-    } else {
-      for (int e = 0; e < count; e++) dH[e] = A[e] > 0.0f ? dH[e] : 0.0f;
-    }
+    relu_backward(dH, H, masks ? masks + layer_acts(cfg, l - 1, n) : 0, n * in);
     f32 *t = dZ;
     dZ = dH;
     dH = t;

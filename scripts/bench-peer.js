@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench:peer [-- --jets N ...]`: the same workloads in Tagscape and in the PyTorch peer
-// (../shared/bench/torch_deepcsv.py, one thread), one after the other, and the ratios Tagscape / peer.
+// (../shared/bench/torch_deepcsv.py, one thread), one after the other, and the ratios Tagscape / peer,
+// with the backend, kernel path and thread count of Tagscape (TAGSCAPE_THREADS, default the cores) and the
+// BLAS the peer's torch really uses.
 // Needs /usr/bin/python3 with torch (apt-get install python3-torch); says so and stops otherwise.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,4 +38,8 @@ const ours = run(process.execPath, [path.join(root, 'bin', 'tagscape.js'), 'benc
 const theirs = run('/usr/bin/python3', [peer, ...common, '--threads', '1']);
 const keys = ['train_nominal_jets_per_s', 'train_fgsm_jets_per_s', 'fgsm_attack_jets_per_s', 'surface_points_per_s'];
 const ratios = Object.fromEntries(keys.map((k) => [k, Number((ours[k] / theirs[k]).toFixed(3))]));
+const blas = [theirs.blas, theirs.blas_version, theirs.blas_architecture].filter(Boolean).join(' ');
+const names = { train_nominal_jets_per_s: 'nominal training', train_fgsm_jets_per_s: 'FGSM training', fgsm_attack_jets_per_s: 'FGSM attack', surface_points_per_s: '2D surface' };
+console.log(`Tagscape: backend ${ours.backend}, kernels ${ours.kernels}, ${ours.threads} thread(s); peer: ${theirs.peer}, ${theirs.threads} thread(s), BLAS ${blas || 'unknown'}`);
+for (const k of keys) console.log(`${names[k].padEnd(17)} ${String(ours[k]).padStart(9)} vs ${String(theirs[k]).padStart(9)}  ratio ${ratios[k]}`);
 console.log(JSON.stringify({ tagscape: ours, peer: theirs, ratio: ratios }, null, 2));

@@ -14,6 +14,9 @@ import { meanLoss } from '../model/losses.ts';
 import { Mlp } from '../model/mlp.ts';
 import { oneHot } from '../model/one-hot.ts';
 import { lossSurface } from '../landscape/surface.ts';
+import { fastInputGradient } from '../fast/dense.ts';
+import { kernelPath, threadCount } from '../fast/kernels.ts';
+import { FastTrainer } from '../fast/trainer.ts';
 import { Rng } from '../rng.ts';
 
 export interface BenchOptions {
@@ -47,6 +50,7 @@ async function train(o: BenchOptions, x: Float32Array, y: Int32Array, adversaria
   const model = new Mlp({ inputs: F, outputs: C, hidden: Array(o.layers).fill(o.hidden), dropout: 0.1 }, 0);
   const adam = new Adam(model.variables);
   const rng = new Rng(1);
+  if (kernelPath() === 'simd') return trainFast(o, x, y, adversarial, model, adam, rng);
   const yh = oneHot(y, C);
   const noFreeze = tf.zeros([o.batch, F], 'bool') as tf.Tensor2D;
   const ones = tf.ones([F]) as tf.Tensor1D;
@@ -86,6 +90,41 @@ async function train(o: BenchOptions, x: Float32Array, y: Int32Array, adversaria
   return { model, rate };
 }
 
+/** The same loop on the simd kernels, as train/loop.ts runs it. */
+function trainFast(o: BenchOptions, x: Float32Array, y: Int32Array, adversarial: boolean, model: Mlp, adam: Adam, rng: Rng): { model: Mlp; rate: number } {
+  const F = o.features;
+  const trainer = new FastTrainer(model, CE, o.batch);
+  const xb = new Float32Array(o.batch * F);
+  const yb = new Int32Array(o.batch);
+  const w = new Float32Array(o.batch).fill(1);
+  const frozen = new Uint8Array(o.batch * F);
+  const t0 = performance.now();
+  let seen = 0;
+  for (let e = 0; e < o.epochs; e++) {
+    const perm = rng.permutation(o.jets);
+    for (let s = 0; s < o.jets; s += o.batch) {
+      const m = Math.min(o.batch, o.jets - s);
+      for (let k = 0; k < m; k++) {
+        xb.set(x.subarray(perm[s + k] * F, (perm[s + k] + 1) * F), k * F);
+        yb[k] = y[perm[s + k]];
+      }
+      const seed = rng.seed();
+      trainer.train(xb.subarray(0, m * F), yb.subarray(0, m), w.subarray(0, m), 1e-3, seed, adversarial ? { spec: { kind: 'fgsm', eps: o.eps }, frozen } : null);
+      seen += m;
+    }
+  }
+  const rate = seen / ((performance.now() - t0) / 1000);
+  trainer.syncTo(adam);
+  adam.dispose();
+  return { model, rate };
+}
+
+/** d L / d x of rows [s, e), inference mode, on the active kernels. */
+function benchGradient(model: Mlp, x: Float32Array, y: Int32Array, s: number, e: number, F: number, C: number): Float32Array {
+  if (kernelPath() === 'simd') return fastInputGradient(model, x.subarray(s * F, e * F), y.subarray(s, e), CE);
+  return tf.tidy(() => inputGradient(model, tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]), tf.tensor2d(oneHot(y.subarray(s, e), C), [e - s, C]), CE).dataSync() as Float32Array);
+}
+
 export async function runBench(opts: Partial<BenchOptions> = {}): Promise<Record<string, unknown>> {
   const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
   const o: BenchOptions = { ...DEFAULT_BENCH, ...given };
@@ -97,17 +136,12 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<Record
   adv.model.dispose();
 
   // FGSM attack over the whole set, inference mode.
-  const yh = oneHot(y, C);
   let t0 = performance.now();
   for (let s = 0; s < o.jets; s += 8192) {
     const e = Math.min(o.jets, s + 8192);
-    const out = tf.tidy(() => {
-      const xt = tf.tensor2d(x.subarray(s * F, e * F), [e - s, F]);
-      const g = inputGradient(nominal.model, xt, tf.tensor2d(yh.subarray(s * C, e * C), [e - s, C]), CE);
-      return tf.add(xt, tf.mul(o.eps, tf.sign(g)));
-    });
-    out.dataSync();
-    out.dispose();
+    const g = benchGradient(nominal.model, x, y, s, e, F, C);
+    const adv = new Float32Array(g.length);
+    for (let k = 0; k < g.length; k++) adv[k] = x[s * F + k] + o.eps * Math.sign(g[k]);
   }
   const attackRate = o.jets / ((performance.now() - t0) / 1000);
 
@@ -115,9 +149,7 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<Record
   const S = Math.min(o.surfaceJets, o.jets);
   const xs = x.subarray(0, S * F);
   const ys = y.subarray(0, S);
-  const g = tf.tidy(() => tf.sign(inputGradient(nominal.model, tf.tensor2d(xs, [S, F]), tf.tensor2d(oneHot(ys, C), [S, C]), CE)));
-  const d1 = Float32Array.from(g.dataSync());
-  g.dispose();
+  const d1 = benchGradient(nominal.model, x, y, 0, S, F, C).map(Math.sign);
   const rng = new Rng(2);
   const d2 = Float32Array.from({ length: S * F }, () => rng.normal());
   const meanAbs = d2.reduce((a, v) => a + Math.abs(v), 0) / d2.length;
@@ -130,7 +162,8 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<Record
   return {
     tool: 'tagscape',
     backend: activeBackend(),
-    threads: 1,
+    kernels: kernelPath(),
+    threads: kernelPath() === 'simd' ? threadCount() : 1,
     jets: o.jets,
     features: F,
     train_nominal_jets_per_s: Math.round(nominal.rate),
