@@ -40,7 +40,6 @@ export const studyCommand: CommandSpec = {
     } catch (e) {
       throw new CliError((e as Error).message, 2);
     }
-    if (seeds.length < MIN_SEEDS) throw new CliError(`The study needs at least ${MIN_SEEDS} seeds (--seeds ${MIN_SEEDS} or a list of ${MIN_SEEDS}), for the seed spread of its headline.`, 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
     const data = await loadWhole(String(v.data ?? (v.quick ? STUDY_DATA.quick : STUDY_DATA.full)), { seed: 1, purpose: 'the study' });
