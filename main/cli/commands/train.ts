@@ -162,7 +162,7 @@ export const trainCommand: CommandSpec = {
           // A seed group trains on the same data (generated jets keep the default seed); only the training seed varies.
           for (const s of seeds ?? [seed]) {
             const runName = seeds ? seedRunName(name, s!) : name;
-            results.push(await startTraining({ workspace, name: runName, data, config: trainConfigFrom({ ...options, seed: s }), callbacks }));
+            results.push(await startTraining({ workspace, name: runName, data, config: trainConfigFrom(seeds ? { ...options, seed: s } : options), callbacks }));
             if (results[results.length - 1].status === 'interrupted') break;
           }
         } finally {
