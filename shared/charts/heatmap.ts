@@ -89,6 +89,14 @@ export function clipToBox(x: number, y: number, box: { x0: number; x1: number; y
   return [x * t, y * t];
 }
 
+/**
+ * The map's axes end half a cell beyond the outer grid points, at values like 0.50333 or, on physical
+ * axes, 8.2396282: only the round ticks inside are labelled.
+ */
+function withoutEdgeLabels(axes: object[]): object[] {
+  return axes.map((a) => ({ ...a, axisLabel: { ...(a as { axisLabel?: object }).axisLabel, showMinLabel: false, showMaxLabel: false } }));
+}
+
 export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   const size = input.size ?? DEFAULT_SIZE;
   const panel = { ...GRID, right: 96 };
@@ -109,13 +117,15 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   // at the fraction k/(n+1) along it, so the labels of parallel lines fan out instead of lining up.
   const contourData: Array<{ coords: Array<[number, number]> }> = [];
   const contourLabels: Array<{ value: [number, number]; label: { formatter: string } }> = [];
-  const levels = log ? logContourLevels(lo, hi, input.contours ?? 8) : contourLevels(lo, hi, input.contours ?? 8);
+  // Log levels where the map spans enough of a decade for two; else round linear levels (a narrow log map is nearly linear).
+  const logLevels = log ? logContourLevels(lo, hi, input.contours ?? 8) : [];
+  const levels = logLevels.length >= 2 ? logLevels : contourLevels(lo, hi, input.contours ?? 8);
   levels.forEach((level, k) => {
     const lines = contourLines(xv, yv, zc, scaled(level)).filter((l) => l.length > 1);
     if (lines.length === 0) return;
     lines.forEach((coords) => contourData.push({ coords }));
     const longest = lines.reduce((a, b) => (b.length > a.length ? b : a));
-    contourLabels.push({ value: longest[Math.floor(((k + 1) * (longest.length - 1)) / (levels.length + 1))], label: { formatter: log ? levelText(level) : String(level) } });
+    contourLabels.push({ value: longest[Math.floor(((k + 1) * (longest.length - 1)) / (levels.length + 1))], label: { formatter: logLevels.length >= 2 ? levelText(level) : String(level) } });
   });
   // White lines on the dark sequential palette, dark ones on the light middle of the diverging one. The
   // dark ink is tinted, not grey, because the dark-mode screen copy lightens greys but not ink on data.
@@ -144,8 +154,8 @@ export function heatmapChart(input: HeatmapInput): Record<string, unknown> {
   return {
     ...baseOption(),
     grid: [panel],
-    xAxis: xAxes({ name: input.x.title, type: 'value', min: box.x0, max: box.x1 }),
-    yAxis: yAxes({ name: input.y.title, type: 'value', min: box.y0, max: box.y1 }),
+    xAxis: withoutEdgeLabels(xAxes({ name: input.x.title, type: 'value', min: box.x0, max: box.x1 })),
+    yAxis: withoutEdgeLabels(yAxes({ name: input.y.title, type: 'value', min: box.y0, max: box.y1 })),
     visualMap: {
       type: 'continuous', min: scaled(lo), max: scaled(hi), dimension: 2, seriesIndex: 0, calculable: false, orient: 'vertical',
       right: 24, top: GRID.top, itemHeight: size.height - GRID.top - GRID.bottom - 40, itemWidth: 14,

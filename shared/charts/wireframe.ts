@@ -4,7 +4,7 @@
  * front base edges for x and y, a vertical z axis at the left corner) and a colour bar for the shading.
  * On screen the same data go to echarts-gl.
  */
-import { niceTicks } from './ranges.ts';
+import { extent, niceTicks } from './ranges.ts';
 import { DEFAULT_SIZE, FONT, baseOption, formatTick, titleGraphics, type FigureLabel, type FigureSize } from './style.ts';
 
 export interface WireframeInput {
@@ -38,9 +38,9 @@ export function wireframeChart(input: WireframeInput): Record<string, unknown> {
   const el = ((input.elevation ?? 30) * Math.PI) / 180;
   const xv = input.x.values;
   const yv = input.y.values;
-  const flat = input.z.flat().filter(Number.isFinite);
-  const zlo = Math.min(...flat);
-  const zhi = Math.max(...flat) === zlo ? zlo + 1 : Math.max(...flat);
+  // Not Math.min(...flat): a 501 x 501 surface has more values than the call stack takes.
+  const [zlo, zmax] = extent(input.z.flat());
+  const zhi = zmax === zlo ? zlo + 1 : zmax;
   const [x0, x1] = [xv[0], xv[xv.length - 1]];
   const [y0, y1] = [yv[0], yv[yv.length - 1]];
   const norm = (v: number, lo: number, hi: number) => (hi === lo ? 0 : (v - lo) / (hi - lo) - 0.5);

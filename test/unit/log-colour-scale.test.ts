@@ -58,3 +58,14 @@ describe('log colour scale of the loss maps', () => {
     assert.ok(diff.visualMap.min < 0 && diff.visualMap.max === -diff.visualMap.min, 'symmetric linear scale');
   });
 });
+
+describe('log colour scale on a narrow map', () => {
+  it('falls back to round linear contour levels when the map spans too little of a decade for log levels', () => {
+    const v = [-1, 0, 1];
+    const z = v.map((a) => v.map((b) => 1.83e-4 + 1e-7 * (a + b + 2)));
+    const option = heatmapChart({ x: { title: 'a', values: v }, y: { title: 'b', values: v }, z, zTitle: 'loss', label: { preset: 'plain' }, logScale: true }) as unknown as { series: Array<{ type: string; data: Array<{ label?: { formatter: string } }> }> };
+    const labels = option.series.find((s) => s.type === 'scatter' && s.data.some((d) => d.label))?.data.map((d) => Number(d.label!.formatter)) ?? [];
+    assert.ok(labels.length >= 2, `contours drawn: ${labels}`);
+    assert.ok(labels.every((l) => l > 1.83e-4 && l < 1.834e-4), `levels inside the map's range: ${labels}`);
+  });
+});

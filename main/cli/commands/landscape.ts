@@ -6,6 +6,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../engine/store/atomic.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { bar, CliError, makeOut } from '../output.ts';
 import { LANDSCAPE_GRID_MAX } from '../../../shared/landscape-limits.ts';
+import { extent } from '../../../shared/charts/ranges.ts';
 
 export const landscapeCommand: CommandSpec = {
   name: 'landscape',
@@ -81,8 +82,9 @@ export const landscapeCommand: CommandSpec = {
       [
         `loss surface (${grid}) along ${surface.axes.map((a) => a.name).join(' x ')} over ${surface.jets.length} jet(s), ${surface.seconds.toFixed(1)} s`,
         ...surface.surfaces.map((s) => {
-          const flat = s.loss.flat();
-          return `  ${s.run}: centre ${s.center_loss.toFixed(5)}, min ${Math.min(...flat).toFixed(5)}, max ${Math.max(...flat).toFixed(5)}`;
+          // No spread into Math.min: a 501 x 501 map has more values than the call stack takes; toPrecision keeps focal losses of 1e-6 readable.
+          const [lo, hi] = extent(s.loss.flat());
+          return `  ${s.run}: centre ${s.center_loss.toPrecision(5)}, min ${lo.toPrecision(5)}, max ${hi.toPrecision(5)}`;
         }),
         ...(v.out ? [`  wrote ${path.resolve(String(v.out))}`] : []),
       ].join('\n'),
