@@ -8,15 +8,24 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
-import { initBackend } from '../engine/backend.ts';
+import fs from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
+import { describeBackend, initBackend } from '../engine/backend.ts';
+import { TAGSCAPE_VERSION } from '../engine/version.ts';
+import { writeJsonAtomic } from '../engine/store/atomic.ts';
 import { JobManager } from '../jobs/job-manager.ts';
 import { writeFileAtomic } from '../engine/store/atomic.ts';
 import { Workspace } from '../engine/store/workspace.ts';
 import { createHandlers } from '../server/handlers.ts';
 import { OPERATIONS } from '../../shared/api/contract.ts';
 import { OPEN_DATA_CHANNEL, OPERATION_NAMES, SAVE_FILE_CHANNEL } from '../../shared/api/operation-names.ts';
-import { DATA_FILE_EXTENSIONS, FileGrants, recordedDataFiles } from './file-access.ts';
+import { DROP_FILE_CHANNEL, MENU_OPEN_DATA_CHANNEL, MENU_PAGE_CHANNEL } from '../../shared/api/desktop-channels.ts';
+import { PAGE_LABELS, PAGES } from '../../shared/pages.ts';
+import { withRecent } from '../../shared/recent.ts';
+import { DATA_FILE_EXTENSIONS, FileGrants, isDataFile, recordedDataFiles } from './file-access.ts';
+import { jobEndNotification } from './job-notification.ts';
+import { aboutText, menuTemplate } from './menu.ts';
+import { readWindowState, writeWindowState } from './window-state.ts';
 import { fromAppPage, ipcCall } from './ipc.ts';
 import { streamJobs } from './job-stream.ts';
 import { utilityJobProcess } from './utility-job.ts';
@@ -64,8 +73,30 @@ async function serveRenderer(request: Request): Promise<Response> {
   return new Response(res.body, { status: res.status, headers });
 }
 
+/** Recently opened data files for File › Open recent, kept in userData/recent-files.json. */
+function recentFiles(file: string) {
+  let list: string[] = [];
+  try {
+    const saved: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (Array.isArray(saved)) list = saved.filter((f): f is string => typeof f === 'string');
+  } catch {
+    /* none yet */
+  }
+  return {
+    list: () => list,
+    add(data: string) {
+      list = withRecent(list, data);
+      writeJsonAtomic(file, list);
+    },
+    clear() {
+      list = [];
+      writeJsonAtomic(file, list);
+    },
+  };
+}
+
 async function start(): Promise<void> {
-  await initBackend();
+  const backend = await initBackend();
   // The same default workspace as `npm start` without Electron, so runs show up in both.
   const workspace = process.env.TAGSCAPE_WORKSPACE ?? path.join(os.homedir(), '.tagscape', 'workspace');
   const jobs = new JobManager({ workspace, spawn: () => utilityJobProcess(utilityProcess.fork, JOB_ENTRY) });
@@ -81,13 +112,61 @@ async function start(): Promise<void> {
     ipcMain.handle(`tagscape:${op}`, (event, payload) => ipcCall(handlers, op, payload, event.senderFrame, grants));
   }
 
-  const win = new BrowserWindow(secureWindowOptions(PRELOAD));
-  ipcMain.handle(OPEN_DATA_CHANNEL, async (event) => {
-    if (!fromAppPage(event.senderFrame)) return null;
+  // The size and position of the last session, on a display that is still there.
+  const stateFile = path.join(app.getPath('userData'), 'window-state.json');
+  const state = readWindowState(stateFile, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow({ ...secureWindowOptions(PRELOAD), width: state.width, height: state.height, ...(state.x !== undefined ? { x: state.x, y: state.y } : {}) });
+  if (state.maximized) win.maximize();
+  win.on('close', () => writeWindowState(stateFile, win.getNormalBounds(), win.isMaximized()));
+
+  const recent = recentFiles(path.join(app.getPath('userData'), 'recent-files.json'));
+  /** A file the user chose (dialog, drop, menu): readable from now on, and first in Open recent. */
+  const opened = (file: string) => {
+    grants.grant(file);
+    recent.add(file);
+    setMenu();
+    return file;
+  };
+  const pickDataFile = async () => {
     const r = await dialog.showOpenDialog(win, { title: 'Open jets', properties: ['openFile'], filters: [{ name: 'Jet data', extensions: DATA_FILE_EXTENSIONS }, { name: 'All files', extensions: ['*'] }] });
-    if (r.canceled || !r.filePaths.length) return null;
-    grants.grant(r.filePaths[0]);
-    return r.filePaths[0];
+    return r.canceled || !r.filePaths.length ? null : opened(r.filePaths[0]);
+  };
+  const send = (channel: string, value: string) => {
+    if (!win.isDestroyed()) win.webContents.send(channel, value);
+  };
+  const setMenu = () =>
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
+      pages: PAGES.map((id) => ({ id, label: PAGE_LABELS[id] })),
+      recent: recent.list(),
+      platform: process.platform,
+      actions: {
+        openData: () => void pickDataFile().then((f) => f && send(MENU_OPEN_DATA_CHANNEL, f)),
+        openRecent: (file) => {
+          if (isDataFile(file)) send(MENU_OPEN_DATA_CHANNEL, opened(file));
+          else void dialog.showMessageBox(win, { type: 'warning', message: `${file} is no longer there, or is not a data file.` });
+        },
+        clearRecent: () => {
+          recent.clear();
+          setMenu();
+        },
+        exportFigures: () => send(MENU_PAGE_CHANNEL, 'export'),
+        showPage: (page) => send(MENU_PAGE_CHANNEL, page),
+        about: () => void dialog.showMessageBox(win, { title: 'About Tagscape', message: aboutText(TAGSCAPE_VERSION, describeBackend(backend)) }),
+      },
+    })));
+  setMenu();
+
+  ipcMain.handle(OPEN_DATA_CHANNEL, (event) => (fromAppPage(event.senderFrame) ? pickDataFile() : null));
+  // A file dropped on the window; the preload took its path from the dropped File itself.
+  ipcMain.handle(DROP_FILE_CHANNEL, (event, file: unknown) => (fromAppPage(event.senderFrame) && isDataFile(file) ? opened(file) : null));
+
+  // A long job that ends while the user is in another window gets a system notification.
+  const notified = new Set<string>();
+  jobs.on('job', (job) => {
+    const notice = notified.has(job.id) || win.isDestroyed() ? null : jobEndNotification(job, win.isFocused(), Date.now());
+    if (!notice || !Notification.isSupported()) return;
+    notified.add(job.id);
+    new Notification(notice).show();
   });
   // An exported figure, written where the user says (atomically: a cancelled or failed write leaves no half
   // file). Only figure types, with their own extension, whatever name the page suggests.

@@ -5,9 +5,26 @@
  * browser, keeps typed paths). Synthetic data and run names (inside the workspace) need no grant.
  * Electron-free, so it is unit-tested under plain Node.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const DATA_FILE_EXTENSIONS = ['root', 'h5', 'hdf5', 'npy', 'npz', 'parquet', 'csv', 'json', 'gz'];
+
+/**
+ * A file dropped on the window (its path from the preload's webUtils.getPathForFile), or chosen from the
+ * File menu's Open recent: readable when it is an existing regular file with a data file's extension.
+ * The user chose it as surely as in the Open dialog, so it is then granted like one.
+ */
+export function isDataFile(file: unknown): file is string {
+  if (typeof file !== 'string' || !path.isAbsolute(file)) return false;
+  const ext = path.extname(file).slice(1).toLowerCase();
+  if (!DATA_FILE_EXTENSIONS.includes(ext)) return false;
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** Every data spec a contract payload names: `data` of a request, and of the job it starts. */
 export function dataSpecs(payload: unknown): string[] {

@@ -178,13 +178,15 @@ describe('desktop bundles (npm run build)', () => {
       send: () => assert.fail('the preload must not send raw messages'),
       sendSync: () => assert.fail('the preload must not send raw messages'),
     };
+    // A dropped File's path, as Electron's webUtils gives it (empty for a File the page made itself).
+    const webUtils = { getPathForFile: (f: { path?: string }) => f.path ?? '' };
     const exposed: Array<[string, Record<string, unknown>]> = [];
     const contextBridge = { exposeInMainWorld: (key: string, api: Record<string, unknown>) => exposed.push([key, api]) };
     // A sandboxed preload gets a require that knows 'electron' (and a few polyfills we do not use).
     const required: string[] = [];
     const require = (id: string) => {
       required.push(id);
-      if (id === 'electron') return { contextBridge, ipcRenderer };
+      if (id === 'electron') return { contextBridge, ipcRenderer, webUtils };
       throw new Error(`a sandboxed preload cannot require "${id}"`);
     };
     const module = { exports: {} };
@@ -194,7 +196,7 @@ describe('desktop bundles (npm run build)', () => {
     assert.equal(exposed.length, 1);
     const [key, api] = exposed[0];
     assert.equal(key, 'tagscape');
-    assert.deepEqual(Object.keys(api).sort(), [...Object.keys(OPERATIONS), 'onJob', 'openDataFile', 'saveFile'].sort());
+    assert.deepEqual(Object.keys(api).sort(), [...Object.keys(OPERATIONS), 'onJob', 'openDataFile', 'saveFile', 'openDroppedFile', 'onOpenData', 'onShowPage'].sort());
     for (const [name, value] of Object.entries(api)) {
       assert.equal(typeof value, 'function', `${name} is a function`);
       assert.notEqual(value, ipcRenderer.invoke);
@@ -204,11 +206,14 @@ describe('desktop bundles (npm run build)', () => {
     (api.startJob as (p: unknown) => unknown)({ job: { kind: 'resume', name: 'x', epochs: 2 } });
     (api.openDataFile as () => unknown)();
     (api.saveFile as (f: unknown) => unknown)({ filename: 'roc.pdf', mime: 'application/pdf', base64: 'JVBERg==' });
+    (api.openDroppedFile as (f: unknown) => unknown)({ path: '/d/jets.h5' });
+    (api.openDroppedFile as (f: unknown) => unknown)({}); // no path: nothing reaches main
     assert.deepEqual(invoked, [
       ['tagscape:listRuns', {}],
       ['tagscape:startJob', { job: { kind: 'resume', name: 'x', epochs: 2 } }],
       ['tagscape-dialog:open-data', undefined],
       ['tagscape-dialog:save-file', { filename: 'roc.pdf', mime: 'application/pdf', base64: 'JVBERg==' }],
+      ['tagscape-drop:open-data', '/d/jets.h5'],
     ]);
     // Job events reach the page without the IPC event object (which would carry sender internals).
     const seen: unknown[] = [];
@@ -218,6 +223,13 @@ describe('desktop bundles (npm run build)', () => {
     assert.deepEqual(seen, [[job]]);
     off();
     assert.equal(listeners.get('tagscape:job')!.length, 0);
+    // The native menu's commands, likewise without the event.
+    const menu: unknown[] = [];
+    (api.onOpenData as (l: (...a: unknown[]) => void) => () => void)((...a) => menu.push(a));
+    (api.onShowPage as (l: (...a: unknown[]) => void) => () => void)((...a) => menu.push(a));
+    for (const l of listeners.get('tagscape-menu:open-data') ?? []) l({ sender: ipcRenderer }, '/d/jets.h5');
+    for (const l of listeners.get('tagscape-menu:page') ?? []) l({ sender: ipcRenderer }, 'export');
+    assert.deepEqual(menu, [['/d/jets.h5'], ['export']]);
   });
 
   it('the bundled job entry trains a run under child_process.fork', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobInfo } from '../../shared/api/contract.ts';
 import { endedText, newlyEnded } from '../../renderer/src/state/job-notices.ts';
-import { RECENT_MAX, withRecent } from '../../renderer/src/state/data-source.ts';
+import { RECENT_MAX, withRecent } from '../../shared/recent.ts';
 
 const job = (id: string, status: JobInfo['status'], extra: Partial<JobInfo> = {}): JobInfo => ({ id, kind: 'train', label: `train ${id}`, status, progress: 0, message: '', created: '2026-01-01T00:00:00Z', ...extra });
 
@@ -32,7 +32,7 @@ describe('recently opened data files', () => {
 });
 
 describe('the first-launch study', async () => {
-  const { firstStudyJobs, nextPhase, FIRST_STUDY } = await import('../../renderer/src/state/first-study.ts');
+  const { firstStudyJobs, nextPhase, FIRST_STUDY } = await import('../../shared/first-study.ts');
   const { JobSpec } = await import('../../shared/api/contract.ts');
   const state = (phase: 'training' | 'analysis', ids: string[]) => ({ phase, training: phase === 'training' ? ids : ['job-1', 'job-2'], analysis: phase === 'analysis' ? ids : [], error: '', evaluated: false });
 

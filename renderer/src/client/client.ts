@@ -13,6 +13,12 @@ export interface TagscapeClient {
   save?(file: Response<'exportChart'>): Promise<string | null>;
   /** Desktop only: the Open dialog; the chosen file's path, or null when cancelled. In a browser the path is typed. */
   pickDataFile?(): Promise<string | null>;
+  /** Desktop only: a file dropped on the window, granted for reading by main's file-access rules; its path, or null when it is not a data file. */
+  openDroppedFile?(file: File): Promise<string | null>;
+  /** Desktop only: a data file chosen in the native menu (File › Open data…, Open recent); returns the unsubscribe. */
+  onOpenData?(listener: (file: string) => void): () => void;
+  /** Desktop only: View › a page, File › Export… in the native menu; returns the unsubscribe. */
+  onShowPage?(listener: (page: string) => void): () => void;
 }
 
 type Reply<T> = { ok: boolean; result?: T; error?: string };
@@ -70,6 +76,9 @@ export class LoopbackClient extends ClientBase {
 interface PreloadBridge {
   onJob(listener: (job: JobInfo) => void): () => void;
   openDataFile(): Promise<string | null>;
+  openDroppedFile(file: File): Promise<string | null>;
+  onOpenData(listener: (file: string) => void): () => void;
+  onShowPage(listener: (page: string) => void): () => void;
   saveFile(file: Response<'exportChart'>): Promise<string | null>;
   [op: string]: unknown;
 }
@@ -89,6 +98,18 @@ export class PreloadClient extends ClientBase {
 
   pickDataFile(): Promise<string | null> {
     return this.bridge.openDataFile();
+  }
+
+  openDroppedFile(file: File): Promise<string | null> {
+    return this.bridge.openDroppedFile(file);
+  }
+
+  onOpenData(listener: (file: string) => void): () => void {
+    return this.bridge.onOpenData(listener);
+  }
+
+  onShowPage(listener: (page: string) => void): () => void {
+    return this.bridge.onShowPage(listener);
   }
 
   save(file: Response<'exportChart'>): Promise<string | null> {

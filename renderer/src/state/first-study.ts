@@ -7,71 +7,16 @@
  */
 import { computed } from 'vue';
 import type { JobInfo, Request } from '../../../shared/api/contract.ts';
+import { firstStudyJobs, nextPhase, type StudyState } from '../../../shared/first-study.ts';
 import type { TagscapeClient } from '../client/client.ts';
-import { EMBEDDED_DATA } from './data-source.ts';
 import { persisted } from './persisted.ts';
 
+export { FIRST_STUDY } from '../../../shared/first-study.ts';
 type JobSpec = Request<'startJob'>['job'];
-
-/** The quick study's sizes (as `tagscape study --quick`), one seed per tagger. */
-export const FIRST_STUDY = {
-  data: EMBEDDED_DATA,
-  runs: ['nominal', 'adversarial'],
-  epochs: 10,
-  eps: 0.1,
-  seed: 1,
-  attacks: ['fgsm', 'pgd', 'noise'] as Array<'fgsm' | 'pgd' | 'noise'>,
-  epsGrid: [0, 0.02, 0.05, 0.1],
-  surfaceJets: 200,
-  grid: 41,
-} as const;
-
-/** The jobs of each step, in order: training first, then the scans that need the trained runs. */
-export function firstStudyJobs(): { training: JobSpec[]; analysis: JobSpec[] } {
-  const s = FIRST_STUDY;
-  const [nominal, adversarial] = s.runs;
-  return {
-    training: [
-      { kind: 'train', name: nominal, data: s.data, epochs: s.epochs, seed: s.seed },
-      { kind: 'train', name: adversarial, data: s.data, epochs: s.epochs, seed: s.seed, adversarial: { attack: 'fgsm', eps: s.eps, fraction: 1, warmupEpochs: 0 } },
-    ],
-    analysis: [
-      { kind: 'robustness', runs: [...s.runs], data: s.data, attacks: [...s.attacks], eps: [...s.epsGrid], shifts: { attack: 'fgsm', eps: s.eps } },
-      { kind: 'landscape', runs: [...s.runs], data: s.data, jets: s.surfaceJets, directions: ['fgsm', 'random'], span: s.eps, grid: s.grid, curvature: true },
-    ],
-  };
-}
-
-export type StudyPhase = 'idle' | 'training' | 'analysis' | 'done' | 'failed';
-export interface StudyState {
-  phase: StudyPhase;
-  training: string[];
-  analysis: string[];
-  error: string;
-  /** Evaluate has shown the study's runs once by itself. */
-  evaluated: boolean;
-}
 
 export const study = persisted<StudyState>('first-study', { phase: 'idle', training: [], analysis: [], error: '', evaluated: false });
 /** Incremented when the trained runs appear, so the pages reload their run lists. */
 export const studyEpoch = computed(() => (study.value.phase === 'analysis' || study.value.phase === 'done' ? 1 : 0));
-
-/** What the next phase is, given the jobs: pure, so it is unit-tested. */
-export function nextPhase(s: StudyState, jobs: readonly JobInfo[]): { phase: StudyPhase; error: string } {
-  const of = (ids: string[]) => ids.map((id) => jobs.find((j) => j.id === id));
-  const check = (found: Array<JobInfo | undefined>) => {
-    const bad = found.find((j) => j && (j.status === 'failed' || j.status === 'cancelled'));
-    if (bad) return { phase: 'failed' as const, error: `${bad.label} ${bad.status === 'failed' ? `failed: ${bad.error ?? bad.message}` : 'was cancelled'}` };
-    return found.every((j) => j?.status === 'complete') ? 'complete' : 'running';
-  };
-  if (s.phase === 'training' || s.phase === 'analysis') {
-    // A job not heard of yet (its first event may come after startJob's reply) counts as running.
-    const r = check(of(s.phase === 'training' ? s.training : s.analysis));
-    if (typeof r === 'object') return r;
-    if (r === 'complete') return { phase: s.phase === 'training' ? 'analysis' : 'done', error: '' };
-  }
-  return { phase: s.phase, error: s.error };
-}
 
 async function startAll(client: TagscapeClient, specs: JobSpec[]): Promise<string[]> {
   const ids: string[] = [];

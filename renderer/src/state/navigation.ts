@@ -4,10 +4,10 @@
  * for the target page to read once on mount (`takeHandoff('landscape')`).
  */
 import { ref } from 'vue';
+import { PAGES, type PageId } from '../../../shared/pages.ts';
 import { persisted } from './persisted.ts';
 
-export const PAGES = ['data', 'train', 'evaluate', 'robustness', 'inspect', 'landscape', 'runs', 'export'] as const;
-export type PageId = (typeof PAGES)[number];
+export { PAGES, type PageId };
 
 export const currentPage = persisted<PageId>('page', 'train');
 if (!PAGES.includes(currentPage.value)) currentPage.value = 'train';
