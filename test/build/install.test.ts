@@ -7,6 +7,7 @@
  * each start sees what the ones before it left, as a user's would.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +22,13 @@ const realElectron = () => ['dist', 'path.txt'].map((f) => fs.existsSync(path.jo
 async function page(url: string): Promise<{ status: number; type: string; body: string }> {
   const res = await fetch(url);
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+/** `tagscape doctor --json` in the copy. */
+function doctor(app: string, env: Record<string, string>): { backend: { name: string; advice: string | null }; electron: { version: string | null; binary: string | null }; formats: Array<{ name: string; available: boolean }>; workspace: { path: string } } {
+  const r = spawnSync(process.execPath, [path.join(app, 'bin', 'tagscape.js'), 'doctor', '--json'], { cwd: app, env: userEnv(env), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
 }
 
 describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in Electron is a Linux shell script' : false, timeout: 15 * 60_000 }, () => {
@@ -68,6 +76,15 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
       await stop(serve);
     }
     assert.ok(fs.existsSync(path.join(app, 'renderer', 'dist', 'index.html')), 'the UI was built into renderer/dist');
+  });
+
+  it('tagscape doctor reports the backend, no Electron binary yet, the data formats and the workspace', () => {
+    const d = doctor(app, { TAGSCAPE_WORKSPACE: path.join(work, 'ws') });
+    assert.equal(d.backend.advice === null, d.backend.name === 'tensorflow');
+    assert.deepEqual(d.electron, { version, binary: null });
+    assert.deepEqual(d.formats.filter((f) => !f.available), []);
+    assert.ok(['HDF5', 'ROOT', 'NumPy', 'Parquet', 'CSV'].every((n) => d.formats.some((f) => f.name === n)));
+    assert.equal(d.workspace.path, path.join(work, 'ws'));
   });
 
   it('npm start with a refused mirror falls back to the loopback UI, saying why and how to retry', async () => {
@@ -121,6 +138,8 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
     assert.equal(launched.runAsNode, null, 'ELECTRON_RUN_AS_NODE would start Electron without a window');
     const pkg = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')) as { main: string };
     for (const f of [pkg.main, 'out/main/job-entry.js', 'out/preload/index.cjs', 'out/renderer/index.html']) assert.ok(fs.existsSync(path.join(app, f)), `${f} was built before the launch`);
+
+    assert.equal(doctor(app, {}).electron.binary, path.join(electronDir(), 'dist', 'electron'));
 
     // Downloaded once: the second start asks the mirror nothing, even with the mirror gone.
     fs.rmSync(record());
