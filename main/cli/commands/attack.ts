@@ -5,7 +5,7 @@ import { loadWhole } from '../../engine/data/whole.ts';
 import { predictRaw, rowsForRun } from '../../engine/evaluate/evaluate-run.ts';
 import { aucTable, evaluatePredictions } from '../../engine/metrics/evaluate.ts';
 import { attackCached, writeAttackedSet } from '../../engine/robustness/attack-cache.ts';
-import { inputShifts } from '../../engine/robustness/input-shifts.ts';
+import { shiftsOfRows } from '../../engine/robustness/input-shifts.ts';
 import { loadRun } from '../../engine/store/run-model.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { ATTACK_OPTION_HELP, ATTACK_OPTION_SPEC, attackBase, attackKind, attackOptions } from '../attack-options.ts';
@@ -58,10 +58,7 @@ export const attackCommand: CommandSpec = {
       const attacked = await attackCached(workspace, attacker, data, rows, spec, options);
       const clean = evaluatePredictions(data.schema, predictRaw(run, data.schema, data.features, rows), labels);
       const after = evaluatePredictions(data.schema, predictRaw(run, data.schema, attacked.raw), labels);
-      const F = data.schema.features.length;
-      const cleanRows = new Float32Array(rows.length * F);
-      rows.forEach((r, k) => cleanRows.set(data.features.subarray(r * F, (r + 1) * F), k * F));
-      const shifts = inputShifts(data.schema, cleanRows, attacked.raw, attacked.stats.mean_abs_delta_sigma);
+      const shifts = shiftsOfRows(data, rows, attacked.raw, attacked.stats.mean_abs_delta_sigma);
       let file: string | undefined;
       if (v.out) {
         file = path.resolve(String(v.out));

@@ -23,8 +23,11 @@ import { DEFAULT_BLOCK_ROWS, rowRanges } from './source.ts';
 import { sha256File } from './hash.ts';
 
 type H5Module = typeof H5;
+/** The Emscripten module under h5wasm's classes: its heap and the C reader (h5wasm's `ready` resolves to it). */
+type H5Wasm = Awaited<H5Module['ready']>;
 
 let loaded: Promise<H5Module> | null = null;
+let wasm: H5Wasm | null = null;
 
 /**
  * h5wasm, loaded on first use. Its 4 MB module, imported through tsx's loader, is rewritten with an inline
@@ -39,13 +42,16 @@ export function loadH5wasm(): Promise<H5Module> {
     } catch {
       mod = (await import('h5wasm/node')).default;
     }
-    await mod.ready;
+    wasm = await mod.ready;
     return mod;
   })();
   return loaded;
 }
 
 const h5 = loadH5wasm;
+
+/** Jets per read staged in h5wasm's heap: 2.2 MB of DeepCSV inputs, whatever the range asked for. */
+const READ_BLOCK_ROWS = 8192;
 
 export interface WriteOptions {
   /** Extra per-jet 1D arrays stored beside the features (e.g. source_index). */
@@ -234,7 +240,8 @@ export async function openJetsH5(file: string): Promise<OpenJetsH5> {
 
       const rawLabels = dsLabels.value as ArrayLike<number | bigint>;
       if (rawLabels.length !== n) fail(file, `"labels" has ${rawLabels.length} entries for ${n} jets.`);
-      const labels = new Int32Array(n);
+      // int32 labels come back as a fresh Int32Array of our own: checked in place rather than copied.
+      const labels = rawLabels instanceof Int32Array ? rawLabels : new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const v = Number(rawLabels[i]);
         if (!Number.isInteger(v) || v < 0 || v >= schema.classes.length) {
@@ -262,18 +269,50 @@ export async function openJetsH5(file: string): Promise<OpenJetsH5> {
     }
   });
   const { f, dsFeatures, schema, n, F, labels, weights, expected } = opened;
-  /** Rows [start, end) through h5wasm, which stages every read in its WebAssembly heap (which never shrinks). */
-  const slice = (start: number, end: number): Float32Array => {
-    let raw: unknown;
-    try {
-      raw = dsFeatures.slice([[start, end], []]);
-    } catch {
-      fail(file, `the "features" of jets ${start}..${end - 1} cannot be read (truncated or damaged file); copy or export it again.`);
+  const meta = dsFeatures.metadata;
+  // float32 stored little- or big-endian: read as little-endian float32 (h5wasm's memory type), the layout
+  // of a Float32Array. Other types (float64, integers) go through h5wasm's conversion below.
+  const direct = meta.type === wasm!.H5T_class_t.H5T_FLOAT.value && meta.size === 4 && !meta.vlen;
+  /**
+   * Rows [start, end) of the features into out[at...], staged block by block through one buffer in the
+   * WebAssembly heap (which never shrinks, so it never holds more than a block) and copied from there
+   * straight into `out`: no temporary array per block.
+   */
+  const readInto = (start: number, end: number, out: Float32Array, at: number): void => {
+    const damaged = () => fail(file, `the "features" of jets ${start}..${end - 1} cannot be read (truncated or damaged file); copy or export it again.`);
+    if (!direct) {
+      for (const [s, e] of rowRanges(start, end, READ_BLOCK_ROWS)) {
+        let raw: unknown;
+        try {
+          raw = dsFeatures.slice([[s, e], []]);
+        } catch {
+          damaged();
+        }
+        const values = raw as ArrayLike<number>;
+        if (values.length !== (e - s) * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
+        out.set(values, at + (s - start) * F);
+      }
+      return;
     }
-    // h5wasm hands back a fresh Float32Array for float32 data: no second copy.
-    const out = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
-    if (out.length !== (end - start) * F) fail(file, 'the "features" dataset is shorter than its shape says (truncated file).');
-    return out;
+    const m = wasm!;
+    const rows = Math.min(end - start, READ_BLOCK_ROWS);
+    const ptr = m._malloc(rows * F * 4);
+    if (ptr === 0) fail(file, `there is not enough memory to read ${rows} jets at a time.`);
+    try {
+      for (const [s, e] of rowRanges(start, end, READ_BLOCK_ROWS)) {
+        let status = -1;
+        try {
+          status = m.get_dataset_data(f.file_id, dsFeatures.path, [BigInt(e - s), BigInt(F)], [BigInt(s), 0n], [1n, 1n], BigInt(ptr));
+        } catch {
+          // A library abort on damaged bytes: refused below like a failed read.
+        }
+        if (status < 0) damaged();
+        // The heap's buffer is replaced when it grows: take it after the read.
+        out.set(new Float32Array(m.HEAPU8.buffer, ptr, (e - s) * F), at + (s - start) * F);
+      }
+    } finally {
+      m._free(ptr);
+    }
   };
   let open = true;
   const readRows = (start: number, end: number): Float32Array =>
@@ -282,13 +321,8 @@ export async function openJetsH5(file: string): Promise<OpenJetsH5> {
       if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
         throw new RangeError(`${file}: jets ${start}..${end} are outside the file's ${n} jets.`);
       }
-      // A long range is read a block at a time, so the heap grows by one block, not by the range.
-      let features: Float32Array;
-      if (end - start <= DEFAULT_BLOCK_ROWS) features = slice(start, end);
-      else {
-        features = new Float32Array((end - start) * F);
-        for (const [s, e] of rowRanges(start, end, DEFAULT_BLOCK_ROWS)) features.set(slice(s, e), (s - start) * F);
-      }
+      const features = new Float32Array((end - start) * F);
+      readInto(start, end, features, 0);
       const bad = findNonFinite(features, F);
       if (bad) {
         const among = start === 0 && end === n ? '' : ` among jets ${start}..${end - 1}`;

@@ -34,9 +34,32 @@ export function rowsForRun(run: LoadedRun, data: { schema: FeatureSchema; source
   return { rows: Uint32Array.from({ length: data.n }, (_, i) => i), split: 'all' };
 }
 
-/** Class probabilities of a run for jets in physical units (the given rows, or all). */
+/** Jets standardised and predicted at a time by predictRaw: predictArray's own chunk, so its tensor calls are unchanged. */
+const RAW_CHUNK = 8192;
+
+/** rows[s..e) without copying a typed array. */
+function rowSlice(rows: ArrayLike<number>, s: number, e: number): ArrayLike<number> {
+  return ArrayBuffer.isView(rows) ? (rows as Uint32Array).subarray(s, e) : Array.prototype.slice.call(rows, s, e);
+}
+
+/**
+ * Class probabilities of a run for jets in physical units (the given rows, or all). The jets are
+ * standardised a chunk at a time into one reused buffer, never as a second copy of the whole set.
+ */
 export function predictRaw(run: LoadedRun, schema: FeatureSchema, raw: Float32Array, rows?: ArrayLike<number>): Float32Array {
-  return predictArray(run.model, applyStandardizer(raw, schema, run.standardizer, rows));
+  const F = schema.features.length;
+  const C = run.model.config.outputs;
+  const n = rows ? rows.length : raw.length / F;
+  const out = new Float32Array(n * C);
+  const scaled = new Float32Array(Math.min(n, RAW_CHUNK) * F);
+  for (let s = 0; s < n; s += RAW_CHUNK) {
+    const e = Math.min(n, s + RAW_CHUNK);
+    const x = rows
+      ? applyStandardizer(raw, schema, run.standardizer, rowSlice(rows, s, e), scaled)
+      : applyStandardizer(raw.subarray(s * F, e * F), schema, run.standardizer, undefined, scaled);
+    out.set(predictArray(run.model, x, RAW_CHUNK), s * C);
+  }
+  return out;
 }
 
 export function evaluateLoadedRun(run: LoadedRun, data: JetDataset): RunEvaluation {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { attackJets, type AttackResult } from '../attacks/apply.ts';
 import { attackKey, type AttackOptions, type AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
-import { readJetsH5, writeJetsH5 } from '../data/h5.ts';
+import { readJetsH5, writeJetsH5, writeJetsH5Chunked } from '../data/h5.ts';
 import { sha256File, sha256Text } from '../data/hash.ts';
 import { readJson, writeJsonAtomic } from '../store/atomic.ts';
 import type { LoadedRun } from '../store/run-model.ts';
@@ -58,10 +58,25 @@ export async function attackCached(workspace: string, attacker: LoadedRun, data:
   return { raw: result.raw, stats: result.stats, key, cached: false };
 }
 
-/** Attacked jets in the data-file layout, with `source_index` = row in the input file. */
+/** Jets per block written to an attacked set: h5wasm stages each block in its heap, which never shrinks. */
+const WRITE_BLOCK_ROWS = 8192;
+
+/**
+ * Attacked jets in the data-file layout, with `source_index` = row in the input file. The features are
+ * written a block at a time (a chunked dataset), so writing costs one block of h5wasm heap, not a copy of the set.
+ */
 export async function writeAttackedSet(file: string, data: JetDataset, rows: ArrayLike<number>, raw: Float32Array, attributes: Record<string, string>): Promise<void> {
+  const F = data.schema.features.length;
   const labels = Int32Array.from(rows, (i) => data.labels[i]);
   const weights = data.weights ? Float32Array.from(rows, (i) => data.weights![i]) : undefined;
-  const attacked: JetDataset = { schema: data.schema, n: rows.length, features: raw, labels, weights, source: data.source };
-  await writeJetsH5(file, attacked, { extra: { source_index: Int32Array.from(rows) }, attributes });
+  const options = { extra: { source_index: Int32Array.from(rows) }, attributes };
+  if (rows.length === 0) {
+    await writeJetsH5(file, { schema: data.schema, n: 0, features: raw, labels, weights, source: data.source }, options);
+    return;
+  }
+  await writeJetsH5Chunked(
+    file, data.schema, rows.length,
+    (s, e) => ({ features: raw.subarray(s * F, e * F), labels: labels.subarray(s, e), weights: weights?.subarray(s, e) }),
+    { ...options, blockRows: WRITE_BLOCK_ROWS },
+  );
 }

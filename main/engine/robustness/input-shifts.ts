@@ -24,20 +24,35 @@ export interface InputShiftOptions {
   bins?: number;
 }
 
-/** `clean` and `attacked` are the same jets (rows x F, physical units). */
-export function inputShifts(schema: FeatureSchema, clean: Float32Array, attacked: Float32Array, meanAbsDeltaSigma: number[], options: InputShiftOptions = {}): FeatureShift[] {
+/**
+ * The shifts of an attacked subset of a data set: `rows` are the attacked jets' rows in `data`, `attacked`
+ * their inputs after the attack (rows x F, physical units), in the same order. The clean rows are read in
+ * place, not gathered into a copy.
+ */
+export function shiftsOfRows(data: JetDataset, rows: ArrayLike<number>, attacked: Float32Array, meanAbsDeltaSigma: number[], options: InputShiftOptions = {}): FeatureShift[] {
+  const F = data.schema.features.length;
+  return shifts(data.schema, (i, j) => data.features[rows[i] * F + j], attacked, meanAbsDeltaSigma, options);
+}
+
+/** `clean(i, j)` is feature j of the i-th attacked jet before the attack. */
+function shifts(schema: FeatureSchema, clean: (i: number, j: number) => number, attacked: Float32Array, meanAbsDeltaSigma: number[], options: InputShiftOptions): FeatureShift[] {
   const F = schema.features.length;
-  const n = clean.length / F;
+  const n = attacked.length / F;
   const bins = options.bins ?? 40;
   const defs = defaultValues32(schema);
+  // One feature's entries that are not at the default, before and after: reused for every feature.
+  const before = new Float64Array(n);
+  const after = new Float64Array(n);
   const out = schema.features.map((f, j): FeatureShift => {
-    const a: number[] = [];
-    const b: number[] = [];
+    let m = 0;
     for (let i = 0; i < n; i++) {
-      if (clean[i * F + j] === defs[j]) continue;
-      a.push(clean[i * F + j]);
-      b.push(attacked[i * F + j]);
+      const v = clean(i, j);
+      if (v === defs[j]) continue;
+      before[m] = v;
+      after[m++] = attacked[i * F + j];
     }
+    const a = before.subarray(0, m);
+    const b = after.subarray(0, m);
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of a) {
@@ -62,15 +77,4 @@ export function inputShifts(schema: FeatureSchema, clean: Float32Array, attacked
     };
   });
   return out.sort((x, y) => y.mean_abs_delta_sigma - x.mean_abs_delta_sigma);
-}
-
-/**
- * The shifts of an attacked subset of a data set: `rows` are the attacked jets' rows in `data`, `attacked`
- * their inputs after the attack (rows x F, physical units), in the same order.
- */
-export function shiftsOfRows(data: JetDataset, rows: ArrayLike<number>, attacked: Float32Array, meanAbsDeltaSigma: number[], options: InputShiftOptions = {}): FeatureShift[] {
-  const F = data.schema.features.length;
-  const clean = new Float32Array(rows.length * F);
-  for (let k = 0; k < rows.length; k++) clean.set(data.features.subarray(rows[k] * F, (rows[k] + 1) * F), k * F);
-  return inputShifts(data.schema, clean, attacked, meanAbsDeltaSigma, options);
 }
