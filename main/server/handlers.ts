@@ -12,7 +12,7 @@ import type { JetDataset } from '../engine/data/dataset.ts';
 import { canStream, openJets, type OpenOptions } from '../engine/data/open.ts';
 import { memorySource, readWhole, type JetSource } from '../engine/data/source.ts';
 import { loadWhole } from '../engine/data/whole.ts';
-import { dataPage, summariseData } from '../engine/data/summary.ts';
+import { summariseData } from '../engine/data/summary.ts';
 import { evaluateLoadedRun, evaluateRunOnSource } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
 import { exportChart, exportChartsPdf, type ExportedFile } from '../engine/export/window-export.ts';
@@ -24,6 +24,7 @@ import { summariseRun } from '../engine/store/run-summary.ts';
 import { Workspace } from '../engine/store/workspace.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import type { JobManager } from '../jobs/job-manager.ts';
+import { jetTableHandler } from './jet-table.ts';
 import { collectScan, scanRobustnessChart } from '../engine/scan/collect.ts';
 import { scanStatus } from '../engine/scan/status.ts';
 import { listScans, ScanStore } from '../engine/scan/store.ts';
@@ -114,7 +115,7 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
     exportChart: async (req) => asReply(await exportChart(req)),
     exportCharts: async ({ charts, title }) => asReply(await exportChartsPdf(charts, title)),
     dataSummary: async ({ data, feature, bins }) => summariseData(await dataset(data), feature, bins),
-    dataPage: async ({ data, offset, limit }) => dataPage(await dataset(data), offset, limit),
+    dataPage: jetTableHandler(workspace, dataset),
     inspectJet: async ({ run, data, attack, eps, select, jet, sample, candidates }) =>
       inspectJet(run, { workspace, data: await dataset(data), attack: { kind: attack, eps }, select, jet, sample, candidates }),
     startJob: ({ job }) => ({ job: jobs.start(job) }),

@@ -172,6 +172,9 @@ const ScanStatusReply = z.object({
   unreachable: z.array(z.string()),
 });
 
+/** A column of the Data page's jet table. */
+const TableColumn = z.string().min(1).max(200);
+
 /** A chart from the window, exported by the shared figure code: its option in wire form (shared/charts/wire.ts: JSON, functions as {$fn, args}). */
 const ChartOption = z.record(z.string(), z.unknown());
 const FigurePoints = z.number().int().min(100).max(4000);
@@ -212,9 +215,22 @@ export const OPERATIONS = {
     request: z.object({ data: DataSpec, feature: z.string().min(1).max(200).optional(), bins: z.number().int().min(2).max(200).optional() }).strict(),
     response: z.object({ jets: z.number(), schema: z.string(), classes: z.record(z.string(), z.number()), features: z.array(z.unknown()), histogram: z.unknown(), correlation: z.unknown() }),
   },
+  /** Rows [offset, offset + limit) of the jets matching the filters, in the asked order (main/engine/data/jet-table.ts). */
   dataPage: {
-    request: z.object({ data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
-    response: z.object({ total: z.number(), rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()) })) }),
+    request: z.object({
+      data: DataSpec, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500),
+      /** Adds each jet's score: the run's first discriminant (BvL for DeepCSV). */
+      run: RunName.optional(),
+      /** 'jet', 'flavour', 'score' or an input's name. */
+      sort: z.object({ column: TableColumn, order: z.enum(['asc', 'desc']) }).strict().optional(),
+      classes: z.array(z.string().min(1).max(40)).max(20).optional(),
+      range: z.object({ column: TableColumn, min: z.number().optional(), max: z.number().optional() }).strict().optional(),
+    }).strict(),
+    /** total: jets in the data; matched: jets passing the filters; score: whose scores the rows carry. */
+    response: z.object({
+      total: z.number(), matched: z.number(), score: z.object({ run: z.string(), discriminant: z.string() }).nullable(),
+      rows: z.array(z.object({ jet: z.number(), label: z.string(), values: z.array(z.number()), score: z.number().optional() })),
+    }),
   },
   inspectJet: { request: InspectJetRequest, response: InspectJetResponse },
   startJob: { request: z.object({ job: JobSpec }).strict(), response: z.object({ job: JobInfo }) },

@@ -77,7 +77,8 @@ describe('the UI in a browser, served on loopback', { skip: SKIP }, () => {
     await page.fill('form.data input[name=data]', 'synthetic:1500');
     await page.click('form.data button[type=submit]');
     await page.waitForSelector('p.counts span[data-class=udsg]', { timeout: 60_000 });
-    assert.equal((await page.$$('table.jets tbody tr')).length, 25);
+    await page.waitForSelector('.p-datatable.jets tbody tr td');
+    assert.ok((await page.$$('.p-datatable.jets tbody tr')).length >= 10, 'the rows in view of the virtual jet table');
     assert.equal((await page.$$('.maps .chart svg')).length, 2, 'histogram and correlation matrix');
     assert.deepEqual(errors, []);
   });

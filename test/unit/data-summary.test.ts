@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dataPage, summariseData } from '../../main/engine/data/summary.ts';
+import { summariseData } from '../../main/engine/data/summary.ts';
+import { jetTableOrder, jetTablePage } from '../../main/engine/data/jet-table.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 
 describe('data summary for the Data page', () => {
@@ -36,7 +37,7 @@ describe('data summary for the Data page', () => {
   });
 
   it('pages through the jets', () => {
-    const p = dataPage(d, 790, 25);
+    const p = jetTablePage(d, jetTableOrder(d, {}), 790, 25);
     assert.equal(p.total, 800);
     assert.equal(p.rows.length, 10);
     assert.equal(p.rows[0].jet, 790);

@@ -88,11 +88,3 @@ export function summariseData(d: JetDataset, feature?: string, bins = 40): DataS
     correlation: { names: d.schema.features.map((f) => f.name), matrix: correlation(d, 20000) },
   };
 }
-
-export function dataPage(d: JetDataset, offset: number, limit: number): { total: number; rows: Array<{ jet: number; label: string; values: number[] }> } {
-  const F = d.schema.features.length;
-  const end = Math.min(d.n, offset + limit);
-  const rows = [];
-  for (let i = offset; i < end; i++) rows.push({ jet: i, label: d.schema.classes[d.labels[i]], values: Array.from(d.features.subarray(i * F, (i + 1) * F)) });
-  return { total: d.n, rows };
-}
