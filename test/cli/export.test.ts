@@ -71,14 +71,27 @@ describe('publication figures', () => {
     assert.match(fs.readFileSync(out, 'utf8'), /Jet_btagDeepB \(AUC 0\.9\d\d\)/);
   });
 
-  it('runs the quick study and writes at least six PDF figures and the report', () => {
+  it('runs the quick study with three seeds: figures, report with the headline verdict, no experiment label', () => {
     const out = path.join(dir, 'study');
-    const r = tagscape('study', '--quick', '--data', 'synthetic:2500', '--out', out, '--json');
+    const r = tagscape('study', '--quick', '--data', 'synthetic:1500', '--out', out, '--json');
     const pdfs = fs.readdirSync(path.join(out, 'figures')).filter((f) => f.endsWith('.pdf'));
     assert.ok(pdfs.length >= 6, `${pdfs.length} PDFs`);
-    assert.ok(fs.existsSync(path.join(out, 'report.html')));
-    assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /robustness-BvL\.png/);
-    assert.deepEqual(Object.keys(r.evaluation), ['nominal', 'adversarial']);
+    assert.deepEqual(Object.keys(r.evaluation), ['nominal-s1', 'adversarial-s1', 'nominal-s2', 'adversarial-s2', 'nominal-s3', 'adversarial-s3']);
+    assert.equal(r.config.eps, 0.01);
+    // The headline's clean AUCs are the means of the three runs' test AUCs.
+    const mean = (g: string) => [1, 2, 3].reduce((s, k) => s + r.evaluation[`${g}-s${k}`].BvL, 0) / 3;
+    assert.ok(Math.abs(r.headline.clean.nominal.mean - mean('nominal')) < 1e-9);
+    assert.ok(Math.abs(r.headline.clean.adversarial.mean - mean('adversarial')) < 1e-9);
+    assert.deepEqual(r.headline.nominal.seeds, [1, 2, 3]);
+    assert.equal(typeof r.headline.holds, 'boolean');
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    assert.match(html, /robustness-BvL\.png/);
+    assert.ok(html.includes(r.headline.sentence.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')), 'report states the verdict');
+    if (!hasPdftotext) return void console.log('# pdftotext not installed: figure labels not checked');
+    const text = spawnSync('pdftotext', [path.join(out, 'figures', 'robustness-BvL.pdf'), '-'], { encoding: 'utf8' }).stdout;
+    assert.match(text, /Tagscape/);
+    assert.match(text, /synthetic jets/);
+    assert.doesNotMatch(text, /CMS|ATLAS|TeV/);
   });
 });
 

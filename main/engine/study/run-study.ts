@@ -69,7 +69,7 @@ export function studyConfig(quick: boolean, eps: number): StudyConfig {
   const { batchSize } = TRAIN_DEFAULTS;
   const hidden = [...TRAIN_DEFAULTS.hidden];
   return quick
-    ? { epochs: 10, batchSize, hidden, eps, attacks: ['fgsm', 'pgd', 'noise'], epsGrid: [0, 0.01, 0.02, 0.05, 0.1], surfaceJets: 200, grid: 41, curvatureJets: 300 }
+    ? { epochs: 10, batchSize, hidden, eps, attacks: ['fgsm', 'pgd', 'noise'], epsGrid: [0, 0.01, 0.02, 0.05, 0.1], surfaceJets: 200, grid: 41, curvatureJets: 150 }
     : { epochs: 40, batchSize, hidden, eps, attacks: ['fgsm', 'pgd', 'ngm', 'noise'], epsGrid: [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2], surfaceJets: 1000, grid: 101, curvatureJets: 500 };
 }
 
