@@ -78,7 +78,7 @@ test('resources: memory and time units, profiles, the SLURM script', () => {
   const store = new ScanStore(ws, 'g');
   store.create(DEF);
   const script = slurmScript(store, [0, 1, 2, 9], r);
-  for (const line of ['#SBATCH --array=0-2,9%10', '#SBATCH --cpus-per-task=4', '#SBATCH --mem=8192M', '#SBATCH --time=2-00:00:00', '#SBATCH --partition=gpu', '#SBATCH --account=cms', '#SBATCH --qos=long', '#SBATCH --exclusive']) {
+  for (const line of ['#SBATCH --array=0-2,9%10', '#SBATCH --cpus-per-task=4', '#SBATCH --mem=8192M', '#SBATCH --time=2-00:00:00', '#SBATCH --partition=gpu', '#SBATCH --account=cms', '#SBATCH --qos=long', '#SBATCH --exclusive', '#SBATCH --signal=B:TERM@120', 'export TAGSCAPE_THREADS="${SLURM_CPUS_PER_TASK:-1}"']) {
     assert.ok(script.split('\n').includes(line), `${line} in\n${script}`);
   }
   assert.ok(script.includes(`exec /opt/node/bin/node '/srv/my tagscape/bin/tagscape.js' scan task --workspace '${ws}' --name g --index "$SLURM_ARRAY_TASK_ID" --scheduler-id "\${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID}"`), script);

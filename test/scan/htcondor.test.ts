@@ -54,6 +54,7 @@ test('scan submit --executor htcondor writes a valid submit file whose arguments
   assert.equal(parsed.commands.get('request_cpus'), '2');
   assert.equal(parsed.commands.get('request_memory'), '2500', 'the option overrides the profile');
   assert.equal(parsed.attributes.get('MaxRuntime'), String(8 * 3600));
+  assert.equal(parsed.commands.get('environment'), '"TAGSCAPE_THREADS=2"', 'kernel threads within request_cpus');
   assert.equal(parsed.attributes.get('JobFlavour'), '"workday"');
   assert.equal(parsed.commands.get('requirements'), '(OpSysAndVer =?= "AlmaLinux9")');
   assert.deepEqual(parsed.queue.vars, ['index']);

@@ -40,6 +40,8 @@ export function condorSubmit(store: ScanStore, listFile: string, r: Resources): 
     `+MaxRuntime = ${timeSeconds(time)}`,
     'should_transfer_files = NO',
     'getenv = False',
+    // The compute kernels' threads stay within request_cpus (not the node's cores).
+    `environment = "TAGSCAPE_THREADS=${r.cpus ?? RESOURCE_DEFAULTS.cpus}"`,
     ...(r.extra ?? []),
     `queue index from ${path.basename(listFile)}`,
     '',

@@ -38,10 +38,13 @@ export function slurmScript(store: ScanStore, indices: number[], r: Resources): 
     ...(r.partition ? [`#SBATCH --partition=${r.partition}`] : []),
     ...(r.account ? [`#SBATCH --account=${r.account}`] : []),
     `#SBATCH --output=${store.file('logs')}/slurm-%A_%a.out`,
-    // SIGTERM at the time limit reaches the task, which stops between batches and leaves its run resumable.
-    '#SBATCH --signal=TERM@120',
+    // SIGTERM two minutes before the time limit reaches the task (B: the batch shell, which exec made the task
+    // itself); it stops between batches and leaves its run resumable.
+    '#SBATCH --signal=B:TERM@120',
     ...extra,
     'set -euo pipefail',
+    // The compute kernels' threads stay within the CPUs the task was given (not the node's cores).
+    'export TAGSCAPE_THREADS="${SLURM_CPUS_PER_TASK:-1}"',
     `exec ${command.map(shellQuote).join(' ')} ${args.join(' ')}`,
     '',
   ].join('\n');
