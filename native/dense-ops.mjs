@@ -216,6 +216,51 @@ function attackRows(k, a, lo, n, drop) {
   return xa;
 }
 
+// ---------------------------------------------------------------- gradient penalty
+
+/** d L_i / d x_i of rows x (n x F, labels already in Y) with frozen entries zeroed. */
+function freeGradient(k, x, frozen, n, loss, drop) {
+  k.f32(k.X, n * k.F).set(x);
+  const g = Float32Array.from(k.inputGradX(n, loss, drop));
+  for (let e = 0; e < g.length; e++) if (frozen[e]) g[e] = 0;
+  return g;
+}
+
+/**
+ * The input-gradient penalty lambda <||g||^2>, as train/loop.ts penaltySurrogate: its weight gradient
+ * 2 lambda <J^T g> is the central finite difference lambda <[dL(x + h g) - dL(x - h g)] / h> along the
+ * fixed free input gradient g, with h per jet such that every probe is `probe` long. Adds both passes'
+ * parameter gradients (coefficient w_i / sum(w) * lambda / h_i, zero where g = 0) into gsum and returns
+ * lambda * sum_i w_i ||g_i||^2 (the penalty's share of the reported loss, before dividing by sum(w)).
+ */
+function penalty(k, x, g, w, n, a, drop) {
+  const { F, P } = k;
+  const { lambda, probe } = a.penalty;
+  const step = new Float32Array(n * F);
+  const coef = new Float32Array(n);
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    let sq = 0;
+    for (let j = 0; j < F; j++) sq += g[i * F + j] * g[i * F + j];
+    value += w[i] * Math.fround(sq);
+    const norm = Math.fround(Math.sqrt(Math.fround(sq)));
+    const h = Math.fround(probe / Math.max(norm, 1e-12));
+    for (let j = 0; j < F; j++) step[i * F + j] = Math.fround(g[i * F + j] * h);
+    coef[i] = norm > 0 ? Math.fround((Math.fround(w[i] * a.scale) * lambda) / h) : 0;
+  }
+  for (const sign of [1, -1]) {
+    const X = k.f32(k.X, n * F);
+    for (let e = 0; e < n * F; e++) X[e] = x[e] + sign * step[e];
+    const W = k.f32(k.Wt, n);
+    for (let i = 0; i < n; i++) W[i] = sign * coef[i];
+    const Z = k.forwardX(n, drop);
+    k.ex.loss(Z, k.Y, k.Wt, n, k.C, a.loss.focal ? 1 : 0, a.loss.gamma, 1, 0, k.D0);
+    k.ex.backward(k.cfg, k.params, k.X, n, k.acts, drop ? k.masks : 0, k.D0, k.D1, k.grads, 0, k.scratch);
+    k.ex.add_into(k.gsum, k.grads, P);
+  }
+  return lambda * value;
+}
+
 // ---------------------------------------------------------------- operations over row ranges
 
 function kernelsFor(cache, module, a) {
@@ -323,7 +368,7 @@ const ops = {
   /**
    * Training parts: for each part p in `parts` (rows bounds[p]..bounds[p+1] of the batch), optionally
    * attack the rows (a.attack, with this step's dropout), then forward with dropout, the weighted loss
-   * and backward; writes the part's gradient (sum over its rows of w_i / sum(w) * dL_i/dtheta) to
+   * and backward, plus the gradient penalty (a.penalty, frozen entries a.frozen); writes the part's gradient (sum over its rows of w_i / sum(w) * dL_i/dtheta) to
    * grads[p * P ...] and [sum of w_i L_i, hits] to stats[2p, 2p + 1].
    */
   train(k, a, parts) {
@@ -342,16 +387,25 @@ const ops = {
       k.ensure(n);
       const x = a.attack ? attackRows(k, { ...a.attack, x: a.x, y: a.y, loss: a.loss }, lo, n, drop) : a.x.subarray(lo * F, (lo + n) * F);
       if (a.xOut) a.xOut.set(x, lo * F);
-      k.f32(k.X, n * F).set(x);
       k.i32(k.Y, n).set(a.y.subarray(lo, lo + n));
-      k.f32(k.Wt, n).set(a.w.subarray(lo, lo + n));
+      const w = a.w.subarray(lo, lo + n);
+      // The gradient penalty's probe direction: the input gradient over free inputs, with this step's dropout.
+      const gFree = a.penalty ? freeGradient(k, x, a.frozen.subarray(lo * F, (lo + n) * F), n, a.loss, drop) : null;
+      k.f32(k.X, n * F).set(x);
+      k.f32(k.Wt, n).set(w);
       const Z = k.forwardX(n, drop);
       const hits = k.ex.loss(Z, k.Y, k.Wt, n, k.C, a.loss.focal ? 1 : 0, a.loss.gamma, a.scale, k.lossOut, k.D0);
       k.ex.backward(k.cfg, k.params, k.X, n, k.acts, drop ? k.masks : 0, k.D0, k.D1, k.grads, 0, k.scratch);
-      g.set(k.f32(k.grads, P));
       const l = k.f32(k.lossOut, n);
       let sum = 0;
-      for (let i = 0; i < n; i++) sum += a.w[lo + i] * l[i];
+      for (let i = 0; i < n; i++) sum += w[i] * l[i];
+      if (gFree) {
+        k.f32(k.gsum, P).set(k.f32(k.grads, P));
+        sum += penalty(k, x, gFree, w, n, a, drop);
+        g.set(k.f32(k.gsum, P));
+      } else {
+        g.set(k.f32(k.grads, P));
+      }
       a.stats[2 * p] = sum;
       a.stats[2 * p + 1] = hits;
     }

@@ -10,6 +10,7 @@ import { fastAttack, fastInputGradient, fastSurface } from '../../main/engine/fa
 import { setKernelPath } from '../../main/engine/fast/kernels.ts';
 import { FastPool } from '../../main/engine/fast/pool.ts';
 import { lossSurface, offsets } from '../../main/engine/landscape/surface.ts';
+import type { LossConfig } from '../../main/engine/model/losses.ts';
 import { Mlp } from '../../main/engine/model/mlp.ts';
 import { oneHot } from '../../main/engine/model/one-hot.ts';
 import { Rng } from '../../main/engine/rng.ts';
@@ -35,7 +36,7 @@ function setup(seed: number) {
   return { model, x, labels, frozen, factors, cap, groupOf };
 }
 
-function tfjsAttack(s: ReturnType<typeof setup>, spec: AttackSpec, loss = ce, withCap = false, descend = false): Float32Array {
+function tfjsAttack(s: ReturnType<typeof setup>, spec: AttackSpec, loss: LossConfig = ce, withCap = false, descend = false): Float32Array {
   const groups = new Float32Array(F * 3);
   s.groupOf.forEach((g, j) => (groups[j * 3 + g] = 1));
   return tf.tidy(() =>

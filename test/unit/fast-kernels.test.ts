@@ -117,7 +117,7 @@ describe('simd kernels against tfjs', () => {
       if (shape.n > 100) assert.ok(Math.abs(dropped - 0.2) < 0.03, `dropped fraction ${dropped}`);
       for (const loss of losses) {
         const trainer = new FastTrainer(model, loss, shape.n, pool1);
-        const { grad, stats } = trainer.gradientOf(x, labels, w, seed);
+        const { grad, stats } = trainer.gradientOf({ x, y: labels, w }, seed);
         const ref = tf.tidy(() => {
           const xt = tf.tensor2d(x, [shape.n, shape.F]);
           const y = tf.tensor2d(oneHot(labels, shape.C), [shape.n, shape.C]);

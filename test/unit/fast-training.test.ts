@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setKernelPath } from '../../main/engine/fast/kernels.ts';
 import { FastPool } from '../../main/engine/fast/pool.ts';
 import { FastTrainer } from '../../main/engine/fast/trainer.ts';
+import { meanLoss } from '../../main/engine/model/losses.ts';
 import { Mlp } from '../../main/engine/model/mlp.ts';
+import { oneHot } from '../../main/engine/model/one-hot.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../main/engine/train/config.ts';
+import { freeInputGradient, penaltySurrogate } from '../../main/engine/train/loop.ts';
 import { Rng } from '../../main/engine/rng.ts';
 import { readBundle } from '../../main/engine/store/bundle.ts';
 import { Workspace } from '../../main/engine/store/workspace.ts';
@@ -58,7 +62,7 @@ describe('training on the simd kernels', () => {
       const model = new Mlp({ inputs: F, outputs: C, hidden: [20, 17], dropout: 0.3 }, 9);
       const pool = new FastPool(threads);
       const t = new FastTrainer(model, { name: 'focal', gamma: 2 }, 256, pool);
-      const losses = batches.map((b, i) => t.train(b.x, b.y, b.w, 1e-2, 100 + i, b.adv ? { spec: { kind: 'fgsm', eps: 0.1 }, frozen: b.frozen } : null).loss);
+      const losses = batches.map((b, i) => t.train(b, 1e-2, 100 + i, b.adv ? { spec: { kind: 'fgsm', eps: 0.1 } } : null).loss);
       const flat = Float32Array.from(t['k'].f32(t['k'].params, t['k'].P));
       pool.close();
       model.dispose();
@@ -66,6 +70,40 @@ describe('training on the simd kernels', () => {
     });
     assert.deepEqual(weights[1].losses, weights[0].losses);
     assert.ok(Buffer.from(weights[1].flat.buffer).equals(Buffer.from(weights[0].flat.buffer)), 'weights differ between one and two threads');
+  });
+
+  it('the gradient-penalty step has the tfjs path\'s gradient (finite difference along the free input gradient)', () => {
+    const F = 8;
+    const C = 3;
+    const n = 150;
+    const rng = new Rng(4);
+    const model = new Mlp({ inputs: F, outputs: C, hidden: [16, 12], dropout: 0 }, 3);
+    const x = Float32Array.from({ length: n * F }, () => rng.normal());
+    const y = Int32Array.from({ length: n }, () => rng.int(C));
+    const w = Float32Array.from({ length: n }, () => 0.5 + rng.uniform());
+    const frozen = Uint8Array.from({ length: n * F }, (_, e) => (e % F === 2 || rng.uniform() < 0.1 ? 1 : 0));
+    const loss = { name: 'focal' as const, gamma: 2 };
+    const lambda = 0.3;
+    const { grad, stats } = new FastTrainer(model, loss, n, new FastPool(2), lambda).gradientOf({ x, y, w, frozen });
+    const config = { ...DEFAULT_TRAIN_CONFIG, loss, gradPenalty: lambda };
+    const ref = tf.tidy(() => {
+      const xt = tf.tensor2d(x, [n, F]);
+      const yt = tf.tensor2d(oneHot(y, C), [n, C]);
+      const wt = tf.tensor1d(w);
+      const g = freeInputGradient(model, xt, yt, tf.cast(tf.tensor2d(frozen, [n, F], 'int32'), 'bool') as tf.Tensor2D, config);
+      const { grads } = tf.variableGrads(() => tf.add(meanLoss(model.logits(xt), yt, wt, loss), penaltySurrogate(model, xt, yt, wt, g, config)) as tf.Scalar, model.variables);
+      const value = tf.add(meanLoss(model.logits(xt), yt, wt, loss), tf.mul(tf.div(tf.sum(tf.mul(tf.sum(tf.square(g), 1), wt)), tf.sum(wt)), lambda));
+      return { grad: model.variables.flatMap((v) => Array.from(grads[v.name].dataSync())), value: value.dataSync()[0] };
+    });
+    // The finite difference divides a float32 loss difference by h ~ 1e-2 / ||g||: agreement to 2e-3 of
+    // the largest component (the penalty's share is compared with finite differences in adversarial-training.test.ts).
+    const scale = Math.max(...ref.grad.map(Math.abs));
+    const worst = Math.max(...ref.grad.map((r, i) => Math.abs(r - grad[i])));
+    assert.ok(worst <= 2e-3 * scale, `max |diff| ${worst} vs scale ${scale}`);
+    assert.ok(Math.abs(stats.loss - ref.value) <= 1e-5 * ref.value, `loss ${stats.loss} vs tfjs ${ref.value}`);
+    const plain = new FastTrainer(model, loss, n, new FastPool(1)).gradientOf({ x, y, w }).grad;
+    assert.ok(Math.max(...Array.from(plain, (p, i) => Math.abs(p - grad[i]))) > 50 * worst, 'the penalty changes the gradient');
+    model.dispose();
   });
 
   it('resumes an FGSM-trained run with dropout bit for bit, without leaking tensors', async () => {

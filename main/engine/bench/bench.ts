@@ -109,7 +109,7 @@ function trainFast(o: BenchOptions, x: Float32Array, y: Int32Array, adversarial:
         yb[k] = y[perm[s + k]];
       }
       const seed = rng.seed();
-      trainer.train(xb.subarray(0, m * F), yb.subarray(0, m), w.subarray(0, m), 1e-3, seed, adversarial ? { spec: { kind: 'fgsm', eps: o.eps }, frozen } : null);
+      trainer.train({ x: xb.subarray(0, m * F), y: yb.subarray(0, m), w: w.subarray(0, m), frozen }, 1e-3, seed, adversarial ? { spec: { kind: 'fgsm', eps: o.eps } } : null);
       seen += m;
     }
   }

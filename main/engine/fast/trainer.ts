@@ -14,10 +14,20 @@ import { dropoutArgs, fastAttackable, flatParams, lossArgs, splitParams, widthsO
 import { denseModule } from './kernels.ts';
 import { fastPool, shared, type FastPool } from './pool.ts';
 
+/** Probe length of the penalty's finite difference, in sigma: the tfjs path's (train/loop.ts). */
+export const PENALTY_PROBE = 1e-2;
+
+/** One batch: m rows of standardised inputs (m x F), labels, loss weights. */
+export interface Batch {
+  x: Float32Array;
+  y: ArrayLike<number>;
+  w: Float32Array;
+  /** 1 where an entry is frozen (m x F); needed by attacks and the gradient penalty. */
+  frozen?: Uint8Array | null;
+}
+
 export interface StepAttack {
   spec: AttackSpec;
-  /** 1 where frozen, m x F (the batch's rows). */
-  frozen: Uint8Array;
   /** Feature j's group index, for per-group NGM. */
   groupOf?: Int32Array;
   nGroups?: number;
@@ -47,7 +57,11 @@ export class FastTrainer {
   private readonly factors: Float32Array;
   step = 0;
 
-  constructor(private readonly model: Mlp, readonly loss: LossConfig, readonly maxRows: number, private readonly pool: FastPool = fastPool()) {
+  /**
+   * `penalty` is lambda of the input-gradient penalty (0 = off), trained as on the tfjs path by a central
+   * finite difference along the input gradient (probe length 1e-2 sigma, train/loop.ts PENALTY_PROBE).
+   */
+  constructor(private readonly model: Mlp, readonly loss: LossConfig, readonly maxRows: number, private readonly pool: FastPool = fastPool(), readonly penalty = 0) {
     const widths = widthsOf(model);
     this.k = new DenseKernels(denseModule(), widths);
     this.F = model.config.inputs;
@@ -90,7 +104,7 @@ export class FastTrainer {
    * Sum over the batch of w_i / sum(w) * dL_i/dtheta into the instance's gradient buffer (the rows are
    * x (m x F), labels y, weights w), attacking the rows first if `attack` is given; returns the stats.
    */
-  private gradient(x: Float32Array, y: ArrayLike<number>, w: Float32Array, dropoutSeed: number | undefined, attack: StepAttack | null, attackedOut?: Float32Array): StepResult {
+  private gradient({ x, y, w, frozen }: Batch, dropoutSeed: number | undefined, attack: StepAttack | null): StepResult {
     const m = w.length;
     if (m > this.maxRows) throw new Error(`A batch of ${m} rows exceeds the trainer's ${this.maxRows}.`);
     const F = this.F;
@@ -102,13 +116,13 @@ export class FastTrainer {
     const weight = Math.fround(sumW);
     for (let p = 0; p <= GRAD_PARTS; p++) this.bounds[p] = Math.floor((p * m) / GRAD_PARTS);
     this.params.set(this.k.f32(this.k.params, this.P));
+    if ((attack || this.penalty > 0) && !frozen) throw new Error('Attacks and the gradient penalty need the batch\'s frozen mask.');
+    if (frozen) this.frozen.set(frozen.subarray(0, m * F));
     let attackArgs = null;
     if (attack) {
       if (!fastAttackable(attack.spec)) throw new Error(`The simd kernels do not implement the ${attack.spec.kind} attack in training.`);
-      this.frozen.set(attack.frozen.subarray(0, m * F));
       attackArgs = { spec: attack.spec, frozen: this.frozen, factors: this.factors, cap: null, groupOf: attack.groupOf ?? null, nGroups: attack.nGroups ?? 1 };
     }
-    const xOut = attackedOut ? shared(Float32Array, m * F) : null;
     this.pool.parts({
       widths: widthsOf(this.model),
       params: this.params,
@@ -118,11 +132,11 @@ export class FastTrainer {
       scale: weight > 0 ? 1 / weight : 0,
       drop: dropoutArgs(this.model, dropoutSeed),
       attack: attackArgs,
+      frozen: this.frozen,
+      penalty: this.penalty > 0 ? { lambda: this.penalty, probe: PENALTY_PROBE } : null,
       grads: this.grads,
       stats: this.stats,
-      xOut,
     });
-    if (attackedOut && xOut) attackedOut.set(xOut);
     const gsum = this.k.f32(this.k.gsum, this.P);
     gsum.set(this.grads.subarray(0, this.P));
     const tmp = this.k.f32(this.k.grads, this.P);
@@ -138,8 +152,8 @@ export class FastTrainer {
   }
 
   /** The gradient of the weighted mean loss, flat in variable order (for tests and checks). */
-  gradientOf(x: Float32Array, y: ArrayLike<number>, w: Float32Array, dropoutSeed?: number, attack: StepAttack | null = null): { grad: Float32Array; stats: StepResult } {
-    const stats = this.gradient(x, y, w, dropoutSeed, attack);
+  gradientOf(batch: Batch, dropoutSeed?: number, attack: StepAttack | null = null): { grad: Float32Array; stats: StepResult } {
+    const stats = this.gradient(batch, dropoutSeed, attack);
     return { grad: Float32Array.from(this.k.f32(this.k.gsum, this.P)), stats };
   }
 
@@ -147,8 +161,8 @@ export class FastTrainer {
    * One training step: (attack,) forward with dropout, weighted loss, backward, Adam at learning rate lr
    * with the moments' bias correction of adam.ts.
    */
-  train(x: Float32Array, y: ArrayLike<number>, w: Float32Array, lr: number, dropoutSeed?: number, attack: StepAttack | null = null, adam = { beta1: 0.9, beta2: 0.999, eps: 1e-8 }): StepResult {
-    const stats = this.gradient(x, y, w, dropoutSeed, attack);
+  train(batch: Batch, lr: number, dropoutSeed?: number, attack: StepAttack | null = null, adam = { beta1: 0.9, beta2: 0.999, eps: 1e-8 }): StepResult {
+    const stats = this.gradient(batch, dropoutSeed, attack);
     this.step++;
     const c1 = 1 - Math.pow(adam.beta1, this.step);
     const c2 = 1 - Math.pow(adam.beta2, this.step);

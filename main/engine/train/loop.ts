@@ -13,7 +13,7 @@ import { groupMatrix } from '../attacks/apply.ts';
 import { attackBatch } from '../attacks/perturb.ts';
 import type { AttackSpec } from '../attacks/spec.ts';
 import { kernelPath } from '../fast/kernels.ts';
-import { FastTrainer, type StepAttack } from '../fast/trainer.ts';
+import { FastTrainer, PENALTY_PROBE, type StepAttack } from '../fast/trainer.ts';
 import { inputGradient } from '../attacks/gradient.ts';
 import { meanLoss, perJetLoss } from '../model/losses.ts';
 import { Mlp, predictArray } from '../model/mlp.ts';
@@ -145,8 +145,7 @@ export async function trainLoop(
   const factors = tf.ones([F]) as tf.Tensor1D;
   const { matrix, groups } = groupMatrix(schema);
   const groupT = tf.tensor2d(matrix, [F, groups.length]);
-  // The simd kernels train everything but the gradient penalty, which stays on the tfjs path (see README).
-  const fast = kernelPath() === 'simd' && config.gradPenalty === 0 ? new FastTrainer(model, config.loss, B) : null;
+  const fast = kernelPath() === 'simd' ? new FastTrainer(model, config.loss, B, undefined, config.gradPenalty) : null;
   const labels = new Int32Array(B);
   const groupOf = Int32Array.from(schema.features, (f) => groups.indexOf(f.group));
   try {
@@ -182,8 +181,8 @@ export async function trainLoop(
         if (fast) {
           const yi = labels.subarray(0, m);
           for (let k = 0; k < m; k++) yi[k] = train.y[perm[s + k]];
-          const attack: StepAttack | null = attacked ? { spec: advSpec!, frozen: fb!, groupOf, nGroups: groups.length } : null;
-          const r = fast.train(xb.subarray(0, m * F), yi, wb, lr, dropoutSeed, attack, adam);
+          const attack: StepAttack | null = attacked ? { spec: advSpec!, groupOf, nGroups: groups.length } : null;
+          const r = fast.train({ x: xb.subarray(0, m * F), y: yi, w: wb, frozen: fb }, lr, dropoutSeed, attack, adam);
           lossSum += r.loss * r.weight;
           weightSum += r.weight;
           correct += r.hits;
@@ -270,8 +269,6 @@ export function freeInputGradient(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, fr
   });
 }
 
-/** Probe length of the finite difference, in standardised units (sigma). */
-const PENALTY_PROBE = 1e-2;
 
 /**
  * The input-gradient penalty lambda * <||g||^2> (g = grad_x L over free inputs) needs d/dtheta of a
