@@ -62,12 +62,24 @@ const SUBMIT_HELP: Array<[string, string]> = [
   ['--command "NODE BIN"', 'how worker nodes run tagscape (default: this node and bin/tagscape.js, absolute paths)'],
   ['--max-running N', 'SLURM: at most N array tasks at once'],
   ['--max-concurrent N', `local: tasks at once (default ${LOCAL_MAX_CONCURRENT} = cores - 1)`],
-  ['--tasks LIST', 'only these task indices'],
+  ['--tasks LIST', 'only these task indices, e.g. 0-99,120'],
   ['--dry-run', 'write the batch files (slurm/submit-K.sh, htcondor/submit-K.sub) without submitting'],
 ];
 
 function store(v: Record<string, unknown>, cmd: string): ScanStore {
   return new ScanStore(path.resolve(requireString(v, 'workspace', cmd)), requireString(v, 'name', cmd));
+}
+
+/** --tasks: "0-99,120,130-139" (ranges and single indices). */
+function taskList(v: Record<string, unknown>): number[] | undefined {
+  if (v.tasks === undefined) return undefined;
+  const out: number[] = [];
+  for (const part of String(v.tasks).split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new CliError(`--tasks takes task indices and ranges such as 0-99,120, not "${part}".`, 2);
+    for (let i = Number(m[1]); i <= Number(m[2] ?? m[1]); i++) out.push(i);
+  }
+  return out;
 }
 
 function list(v: Record<string, unknown>, key: string): string[] | undefined {
@@ -168,7 +180,7 @@ function statusText(st: ScanStatus): string {
 
 /** Send the tasks that need it to an executor; the local one runs them here and waits. */
 async function submit(s: ScanStore, v: Record<string, unknown>, out: Out, executor: ExecutorName, fallback?: Resources): Promise<number> {
-  const only = numberList(v, 'tasks');
+  const only = taskList(v);
   if (executor === 'local') {
     const indices = tasksToSend(s, { only });
     if (indices.length === 0) {
@@ -257,7 +269,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
       const last = s.submissions().filter((x) => !x.dry_run).pop();
       const executor = executorOf(v, last?.executor);
       const needs = scanStatus(s).tasks.filter((t) => t.state === 'failed' || t.state === 'missing').map((t) => t.index);
-      const only = numberList(v, 'tasks');
+      const only = taskList(v);
       const chosen = only ? needs.filter((i) => only.includes(i)) : needs;
       if (chosen.length === 0) {
         out.result({ scan: s.name, executor, submitted: [] }, `scan ${s.name}: no failed or missing task`);
