@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../main/engine/backend.ts';
 import { openJets } from '../main/engine/data/open.ts';
+import { kernelPath, threadCount } from '../main/engine/fast/kernels.ts';
 import { predictSourceRows } from '../main/engine/evaluate/predict-source.ts';
 import { aucTable, evaluatePredictions } from '../main/engine/metrics/evaluate.ts';
 import { Mlp } from '../main/engine/model/mlp.ts';
@@ -84,7 +85,9 @@ function readF32(file: string): Float32Array {
 }
 
 const backend = await initBackend();
-log(`backend: ${backend.name}; data ${values.data}; seeds ${seeds.join(',')}; epochs ${epochList.join(',')}; FGSM eps ${advEps || 'off'}; folder ${dir}`);
+// Which code trains: the fast simd kernels (the default on wasm and cpu) or tfjs's own ops (TAGSCAPE_KERNELS=tfjs).
+const kernels = `${kernelPath()}${kernelPath() === 'simd' ? `, ${threadCount()} thread(s)` : ''}`;
+log(`backend: ${backend.name}, kernels ${kernels}; data ${values.data}; seeds ${seeds.join(',')}; epochs ${epochList.join(',')}; FGSM eps ${advEps || 'off'}; folder ${dir}`);
 const src = await openJets(values.data!, { seed: 1 });
 const schema = src.schema;
 const F = schema.features.length;
@@ -183,6 +186,7 @@ const result = {
   jets: src.n,
   features: F,
   backend: backend.name,
+  kernels,
   seeds,
   adv_eps: advEps,
   peer: missing ? { skipped: missing } : peerInfo,
@@ -196,7 +200,7 @@ if (values.json) {
 } else {
   const f = (s: { mean: number; sd: number } | null) => (s ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : 'skipped');
   console.log(`peer: ${missing ? `skipped (${missing})` : `${peerInfo!.peer}, ${peerInfo!.threads} thread(s), BLAS ${peerInfo!.blas} ${peerInfo!.blas_version ?? ''} ${peerInfo!.blas_architecture ?? ''}`}`);
-  console.log(`tagscape: backend ${backend.name}; data ${values.data} (${src.n} jets); seeds ${seeds.join(',')}; test ${disc} AUC, mean ± sd over seeds`);
+  console.log(`tagscape: backend ${backend.name}, kernels ${kernels}; data ${values.data} (${src.n} jets); seeds ${seeds.join(',')}; test ${disc} AUC, mean ± sd over seeds`);
   console.log(['model', 'epochs', 'tagscape', 'pytorch', 'difference'].join('\t'));
   for (const s of summary) console.log([s.model === 'fgsm' ? `FGSM ε=${advEps}` : 'nominal', s.epochs, f(s.tagscape), f(s.pytorch), s.difference === null ? '' : s.difference.toFixed(4)].join('\t'));
   for (const [m, v] of Object.entries(result.first_epoch_loss)) console.log(`first-epoch training loss, ${m}: tagscape ${f(v.tagscape)}, pytorch ${f(v.pytorch)}`);
