@@ -114,3 +114,21 @@ test('task states from the workspace: complete, failed, a dead running process, 
   assert.equal(st.tasks[2].state, 'queued', 'squeue unreachable: a submitted task may still be queued');
   fs.rmSync(ws, { recursive: true, force: true });
 });
+
+test('a task still running here is not started twice, and its state file is left alone', async () => {
+  const { spawn } = await import('node:child_process');
+  const { runScanTask } = await import('../../main/engine/scan/task.ts');
+  const ws = tmpDir('tagscape-scan-twice-');
+  const store = new ScanStore(ws, 'g');
+  const { tasks } = store.create({ ...DEF, modes: ['nominal'], vary: {}, seeds: [1] });
+  const other = spawn('sleep', ['30']);
+  try {
+    const before = store.writeState(tasks[0], { state: 'running', attempt: 1, pid: other.pid!, host: os.hostname() });
+    await assert.rejects(runScanTask({ workspace: ws, scan: 'g', index: 0 }), new RegExp(`Task 0 of scan "g" is already running \\(process ${other.pid} on `));
+    assert.deepEqual(store.state(0), before);
+    assert.equal(fs.existsSync(path.join(ws, 'runs')), false, 'no run was started');
+  } finally {
+    other.kill();
+  }
+  fs.rmSync(ws, { recursive: true, force: true });
+});

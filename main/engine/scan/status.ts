@@ -11,6 +11,7 @@
  */
 import os from 'node:os';
 import type { TaskState } from '../../../shared/scan-definition.ts';
+import { processAlive } from '../store/workspace.ts';
 import { condorQueue } from './htcondor.ts';
 import { slurmQueue } from './slurm.ts';
 import type { ScanTask } from './grid.ts';
@@ -41,14 +42,6 @@ export interface ScanStatus {
   unreachable: string[];
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export interface StatusOptions {
   /** Environment for the scheduler's tools (SLURM_CONF, PATH). @default process.env */
@@ -95,7 +88,7 @@ function taskStatus(
   if (file?.state === 'running') {
     // Asked the machine, the scheduler had no word: the process that wrote "running" is gone.
     const here = file.host === os.hostname();
-    if (here && alive(file.pid)) return { ...base, state: 'running', source: 'process' };
+    if (here && processAlive(file.pid)) return { ...base, state: 'running', source: 'process' };
     const unknown = !here && queue === null;
     return unknown
       ? { ...base, state: 'running', source: 'workspace' }

@@ -6,11 +6,12 @@
  * and a run that failed before its first checkpoint starts over. The state file says which step it is in.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { openJets } from '../data/open.ts';
 import { loadWhole } from '../data/whole.ts';
 import { curvature, type CurvatureResult } from '../landscape/curvature.ts';
 import { robustnessScan, type ScanRow } from '../robustness/scan.ts';
-import { Workspace } from '../store/workspace.ts';
+import { processAlive, Workspace } from '../store/workspace.ts';
 import { trainConfigFrom } from '../train/config.ts';
 import { resumeTraining, startTraining, type RunConfig, type TrainCallbacks } from '../train/run.ts';
 import { taskTrainOptions, type ScanTask } from './grid.ts';
@@ -93,7 +94,12 @@ async function evaluate(store: ScanStore, task: ScanTask, onProgress?: (m: strin
 export async function runScanTask(opts: RunTaskOptions): Promise<'complete' | 'interrupted'> {
   const store = new ScanStore(opts.workspace, opts.scan);
   const task = store.task(opts.index);
-  const attempt = (store.state(task.index)?.attempt ?? 0) + 1;
+  const prev = store.state(task.index);
+  // A second submission of a task that still runs here must not take over its run and state file.
+  if (prev?.state === 'running' && prev.host === os.hostname() && prev.pid !== process.pid && processAlive(prev.pid)) {
+    throw new Error(`Task ${task.index} of scan "${opts.scan}" is already running (process ${prev.pid} on ${prev.host}).`);
+  }
+  const attempt = (prev?.attempt ?? 0) + 1;
   store.writeState(task, { state: 'running', attempt, pid: process.pid, started: new Date().toISOString(), scheduler_id: opts.schedulerId });
   try {
     const log = opts.onProgress;

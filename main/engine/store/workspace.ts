@@ -137,7 +137,8 @@ export class Workspace {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine exists (EPERM: it does, as another user's). */
+export function processAlive(pid: number): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
