@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT, tmpDir } from '../helpers.ts';
@@ -85,6 +86,9 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
     assert.deepEqual(d.formats.filter((f) => !f.available), []);
     assert.ok(['HDF5', 'ROOT', 'NumPy', 'Parquet', 'CSV'].every((n) => d.formats.some((f) => f.name === n)));
     assert.equal(d.workspace.path, path.join(work, 'ws'));
+    const v = spawnSync(process.execPath, [path.join(app, 'bin', 'tagscape.js'), '--version'], { cwd: app, env: userEnv({}), encoding: 'utf8' });
+    assert.equal(v.stdout.split('\n')[0], `tagscape ${(JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')) as { version: string }).version}`);
+    assert.match(v.stdout, new RegExp(`^backend: ${d.backend.name} \\(`, 'm'));
   });
 
   it('npm start with a refused mirror falls back to the loopback UI, saying why and how to retry', async () => {
@@ -104,6 +108,27 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
     }
     assert.ok(!fs.existsSync(path.join(electronDir(), 'path.txt')), 'no binary was installed');
     assert.ok(!fs.existsSync(record()), 'nothing was launched');
+  });
+
+  it('npm start gives up on a mirror that answers but sends nothing, and falls back', async () => {
+    // Headers, then silence: without a limit fetch would wait for minutes.
+    const held: http.ServerResponse[] = [];
+    const silent = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100000000' });
+      res.write('x');
+      held.push(res);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const start = npmStart({ ELECTRON_MIRROR: `http://127.0.0.1:${(silent.address() as { port: number }).port}/`, electron_config_cache: path.join(work, 'cache-silent') });
+    try {
+      await servedUrl(start);
+      assert.match(start.stderr(), /could not be downloaded \(nothing arrived for \d+ s\)/);
+    } finally {
+      await stop(start);
+      held.forEach((r) => r.destroy());
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+    assert.ok(!fs.existsSync(path.join(electronDir(), 'path.txt')), 'no binary was installed');
   });
 
   it('npm start refuses a download that does not match the checksums the electron package ships', async () => {
