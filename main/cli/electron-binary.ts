@@ -51,8 +51,8 @@ export function electronBinary(pkg: ElectronPackage | null): string | null {
 export interface DownloadOptions {
   /** Give up when this long passes with no byte downloaded or extracted. @default 20000 */
   stallMs?: number;
-  /** Called with the bytes downloaded and extracted so far, whenever that grows. */
-  onProgress?(bytes: number): void;
+  /** Called with the bytes downloaded and extracted so far, whenever either grows. */
+  onProgress?(progress: { downloaded: number; extracted: number }): void;
 }
 
 export type DownloadResult = { binary: string } | { reason: string };
@@ -99,11 +99,12 @@ export async function downloadElectron(pkg: ElectronPackage, options: DownloadOp
   let lastGrowth = Date.now();
   let stalled = false;
   const watch = setInterval(() => {
-    const bytes = bytesUnder(tmp) + bytesUnder(path.join(pkg.dir, 'dist'));
-    if (bytes > seen) {
-      seen = bytes;
+    const downloaded = bytesUnder(tmp);
+    const extracted = bytesUnder(path.join(pkg.dir, 'dist'));
+    if (downloaded + extracted > seen) {
+      seen = downloaded + extracted;
       lastGrowth = Date.now();
-      options.onProgress?.(bytes);
+      options.onProgress?.({ downloaded, extracted });
     } else if (Date.now() - lastGrowth > stallMs && !stalled) {
       stalled = true;
       child.kill();

@@ -35,12 +35,20 @@ async function download(pkg: ElectronPackage): Promise<DownloadResult> {
   const what = `Tagscape: downloading Electron ${pkg.version} for the desktop window (first start only)`;
   if (process.stderr.isTTY) progress.update(`${what}…`);
   else progress.line(`${what}…`);
-  const result = await downloadElectron(pkg, { onProgress: (bytes) => progress.update(`${what}: ${(bytes / 1e6).toFixed(1)} MB`) });
-  progress.done();
+  // The zip leaves the download folder for the cache once complete: keep its last size. None from a cached zip.
+  let mb = '';
+  const result = await downloadElectron(pkg, {
+    onProgress: ({ downloaded, extracted }) => {
+      if (downloaded) mb = `${(downloaded / 1e6).toFixed(1)} MB`;
+      progress.update(`${what}: ${[mb, extracted ? 'extracting' : ''].filter(Boolean).join(', ')}`);
+    },
+  });
+  // On a terminal the redrawn line stays as it ended; elsewhere the first line was the only one.
+  if (process.stderr.isTTY) progress.line(`${what}: ${'binary' in result ? [mb, 'done'].filter(Boolean).join(', ') : 'failed'}`);
   return result;
 }
 
-/** Why there is no window and what would give one, in one sentence; null when there is a binary. */
+/** The Electron binary, downloaded if need be; or why there is none and what would give one, in one sentence. */
 async function findElectron(): Promise<{ binary: string } | { why: string }> {
   const pkg = electronPackage(APP_ROOT);
   const binary = electronBinary(pkg);
