@@ -14,6 +14,6 @@ export class DenseKernels {
   f32(ptr: number, len: number): Float32Array;
   setParams(src: Float32Array): void;
 }
-export type OpName = 'probs' | 'logits' | 'loss' | 'inputGrad' | 'attack' | 'surface' | 'train';
+export type OpName = 'probs' | 'logits' | 'loss' | 'inputGrad' | 'hvp' | 'attack' | 'surface' | 'train';
 export type Share = { lo: number; hi: number } | { parts: number[] };
 export function runOp(cache: Map<string, DenseKernels>, module: WebAssembly.Module, op: OpName, args: Record<string, unknown>, share: Share): void;

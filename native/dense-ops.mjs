@@ -324,6 +324,53 @@ const ops = {
   },
 
   /**
+   * out[rows] = H_i v_i, the input Hessian of each jet's loss times v_i, as landscape/directions.ts
+   * hessianVector computes it (exact for a ReLU network up to the logit-space difference): H = J^T S J
+   * with J = d logits / d x (one backward pass per class) and S v' a central difference (h = 1e-3) of
+   * d L / d logits along v' = J v.
+   */
+  hvp(k, a, lo, hi) {
+    const { F, C } = k;
+    const h = 1e-3;
+    eachChunk(lo, hi, 1024, (s, n) => {
+      k.loadRows(a.x, a.y, s, n);
+      const z = Float32Array.from(k.f32(k.forwardX(n, null), n * C));
+      const J = [];
+      for (let c = 0; c < C; c++) {
+        const d = k.f32(k.D0, n * C).fill(0);
+        for (let i = 0; i < n; i++) d[i * C + c] = 1;
+        k.ex.backward(k.cfg, k.params, k.X, n, k.acts, 0, k.D0, k.D1, 0, k.dX, k.scratch);
+        J.push(Float32Array.from(k.f32(k.dX, n * F)));
+      }
+      const v = a.v.subarray(s * F, (s + n) * F);
+      const u = new Float32Array(n * C);
+      for (let c = 0; c < C; c++) {
+        for (let i = 0; i < n; i++) {
+          let t = 0;
+          for (let j = 0; j < F; j++) t += J[c][i * F + j] * v[i * F + j];
+          u[i * C + c] = t;
+        }
+      }
+      const gradZ = (sign) => {
+        const zz = k.f32(k.P_, n * C);
+        for (let e = 0; e < n * C; e++) zz[e] = z[e] + Math.fround(u[e] * h) * sign;
+        k.ex.loss(k.P_, k.Y, 0, n, C, a.loss.focal ? 1 : 0, a.loss.gamma, 1, 0, k.D1);
+        return Float32Array.from(k.f32(k.D1, n * C));
+      };
+      const up = gradZ(1);
+      const down = gradZ(-1);
+      const out = a.out.subarray(s * F, (s + n) * F);
+      out.fill(0);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < C; c++) {
+          const su = Math.fround(Math.fround(up[i * C + c] - down[i * C + c]) / (2 * h));
+          for (let j = 0; j < F; j++) out[i * F + j] += su * J[c][i * F + j];
+        }
+      }
+    });
+  },
+
+  /**
    * Loss surface rows: sums[i * nb + j] = sum over jets of L(x + A[i] d1 + B[j] d2), for the grid rows
    * i in [lo, hi). Jets are summed in order (double precision), so the split over rows changes nothing.
    */

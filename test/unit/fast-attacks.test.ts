@@ -1,4 +1,4 @@
-// Attacks, input gradients with dropout, and loss surfaces on the simd kernels: against the tfjs
+// Attacks, input gradients with dropout, Hessian-vector products and loss surfaces on the simd kernels: against the tfjs
 // reference (attacks/perturb.ts, landscape/surface.ts) and between one and two threads (identical: every
 // row is computed the same whichever thread takes it, and surfaces split grid rows, not jets).
 import assert from 'node:assert/strict';
@@ -6,9 +6,10 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { attackBatch } from '../../main/engine/attacks/perturb.ts';
 import type { AttackSpec } from '../../main/engine/attacks/spec.ts';
-import { fastAttack, fastInputGradient, fastSurface } from '../../main/engine/fast/dense.ts';
+import { fastAttack, fastHessianVector, fastInputGradient, fastSurface } from '../../main/engine/fast/dense.ts';
 import { setKernelPath } from '../../main/engine/fast/kernels.ts';
 import { FastPool } from '../../main/engine/fast/pool.ts';
+import { hessianVector } from '../../main/engine/landscape/directions.ts';
 import { lossSurface, offsets } from '../../main/engine/landscape/surface.ts';
 import type { LossConfig } from '../../main/engine/model/losses.ts';
 import { Mlp } from '../../main/engine/model/mlp.ts';
@@ -91,6 +92,26 @@ describe('attacks and surfaces on the simd kernels', () => {
     const c = fastInputGradient(s.model, s.x, s.labels, focal, undefined, pool1);
     assert.deepEqual(Array.from(b), Array.from(a));
     assert.notDeepEqual(Array.from(c), Array.from(a), 'dropout changes the gradient');
+    s.model.dispose();
+  });
+
+  it('Hessian-vector products equal the tfjs ones (same method) and are the same on two threads', () => {
+    const s = setup(6);
+    const rng = new Rng(9);
+    const v = Float32Array.from({ length: n * F }, () => rng.normal());
+    for (const loss of [ce, focal]) {
+      setKernelPath('tfjs');
+      const ref = hessianVector(s.model, loss, s.x, s.labels, v);
+      setKernelPath(null);
+      const one = fastHessianVector(s.model, loss, s.x, s.labels, v, pool1);
+      const two = fastHessianVector(s.model, loss, s.x, s.labels, v, pool2);
+      assert.deepEqual(Array.from(two), Array.from(one));
+      // S v' is a central difference with h = 1e-3 of float32 logit gradients on both sides: rounding
+      // noise of ~1e-7 / 2e-3 relative to the gradient, so agreement to 2e-3 of the largest entry.
+      const scale = Math.max(...Array.from(ref, Math.abs));
+      const worst = Math.max(...Array.from(ref, (r, e) => Math.abs(r - one[e])));
+      assert.ok(scale > 0 && worst <= 2e-3 * scale, `${loss.name}: max |diff| ${worst} vs scale ${scale}`);
+    }
     s.model.dispose();
   });
 

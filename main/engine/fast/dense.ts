@@ -98,6 +98,16 @@ export function fastInputGradient(model: Mlp, x: Float32Array, labels: Int32Arra
   return owned(pool, out);
 }
 
+/**
+ * Input-Hessian-vector products H_i v_i per jet (as landscape/directions.ts hessianVector, the same
+ * method: J^T S J v with the logit-space S v' a central difference).
+ */
+export function fastHessianVector(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, v: Float32Array, pool = fastPool()): Float32Array {
+  const out = output(pool, Float32Array, x.length);
+  pool.rows('hvp', { ...netArgs(model), x: share(pool, x), y: share(pool, labels), v: share(pool, v), loss: lossArgs(loss), out }, labels.length);
+  return owned(pool, out);
+}
+
 /** Whether the simd kernels implement this attack (noise, shift and PGD's random start stay on tfjs). */
 export function fastAttackable(spec: AttackSpec): boolean {
   return spec.kind === 'fgsm' || spec.kind === 'ngm' || (spec.kind === 'pgd' && !spec.randomStart);

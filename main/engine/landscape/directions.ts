@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { inputGradient } from '../attacks/gradient.ts';
-import { fastInputGradient } from '../fast/dense.ts';
+import { fastHessianVector, fastInputGradient } from '../fast/dense.ts';
 import { kernelPath } from '../fast/kernels.ts';
 import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
@@ -98,6 +98,7 @@ export function gradients(model: Mlp, loss: LossConfig, x: Float32Array, labels:
  * unlike a difference of input gradients it never straddles a ReLU kink.
  */
 export function hessianVector(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, v: Float32Array, chunk = 2048): Float32Array {
+  if (kernelPath() === 'simd') return fastHessianVector(model, loss, x, labels, v);
   const F = model.config.inputs;
   const C = model.config.outputs;
   const y = oneHot(labels, C);
