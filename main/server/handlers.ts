@@ -15,7 +15,7 @@ import { loadWhole } from '../engine/data/whole.ts';
 import { summariseData } from '../engine/data/summary.ts';
 import { evaluateLoadedRun, evaluateRunOnSource } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
-import { exportChart, exportChartsPdf, type ExportedFile } from '../engine/export/window-export.ts';
+import type { ExportedFile } from '../engine/export/window-export.ts';
 import { inspectJet } from '../engine/inspect/inspect-jet.ts';
 import { aucTable } from '../engine/metrics/evaluate.ts';
 import { evaluateAttacked } from '../engine/robustness/attacked-evaluation.ts';
@@ -31,6 +31,8 @@ import { listScans, ScanStore } from '../engine/scan/store.ts';
 import { recordLocal, tasksToSend } from '../engine/scan/submit.ts';
 
 const asReply = (f: ExportedFile) => ({ filename: f.filename, mime: f.mime, base64: f.bytes.toString('base64') });
+/** The exporter (resvg, pdfkit and its fonts: about 80 MB resident) loads on the first export, not with the server. */
+const exporter = () => import('../engine/export/window-export.ts');
 
 type Handler<K extends OperationName> = (req: Request<K>) => Promise<Response<K>> | Response<K>;
 export type Handlers = { [K in OperationName]: Handler<K> };
@@ -112,8 +114,8 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
       // Wire form: the tick formatter (and any other declared function) survives JSON; EChart.vue revives it.
       return { title: fig.title, option: toWire(fig.option) };
     },
-    exportChart: async (req) => asReply(await exportChart(req)),
-    exportCharts: async ({ charts, title }) => asReply(await exportChartsPdf(charts, title)),
+    exportChart: async (req) => asReply(await (await exporter()).exportChart(req)),
+    exportCharts: async ({ charts, title }) => asReply(await (await exporter()).exportChartsPdf(charts, title)),
     dataSummary: async ({ data, feature, bins }) => summariseData(await dataset(data), feature, bins),
     dataPage: jetTableHandler(workspace, dataset),
     inspectJet: async ({ run, data, attack, eps, select, jet, sample, candidates }) =>
