@@ -48,10 +48,20 @@ export function niceBounds(lo: number, hi: number): [number, number] {
   return [Number((Math.floor(lo / step) * step).toPrecision(12)), Number((Math.ceil(hi / step) * step).toPrecision(12))];
 }
 
+/**
+ * Text in the 3D view at the window's own text size: echarts-gl draws labels as sprites in the scene, so
+ * these are their sizes in pixels at the default viewing distance (16 px is the page's body text).
+ */
+export const SURFACE3D_TEXT = { axisName: 16, tick: 14, colourBar: 14 };
+
+const roomy = (size: number) => ({ lineHeight: Math.round(size * 1.5), padding: [2, 4] });
+
 const axisStyle = (name: string, min?: number, max?: number) => ({
   type: 'value', name, min, max,
-  nameTextStyle: { fontFamily: FONT, fontSize: 13, color: '#000' },
-  axisLabel: { textStyle: { fontFamily: FONT, fontSize: 11, color: '#000' } },
+  nameGap: 28,
+  nameTextStyle: { fontFamily: FONT, fontSize: SURFACE3D_TEXT.axisName, color: '#000', ...roomy(SURFACE3D_TEXT.axisName) },
+  // echarts-gl reads the label's font from axisLabel itself (a nested textStyle is ignored).
+  axisLabel: { margin: 10, fontFamily: FONT, fontSize: SURFACE3D_TEXT.tick, color: '#000', ...roomy(SURFACE3D_TEXT.tick) },
 });
 
 export function surface3dChart(input: Surface3DInput): Record<string, unknown> {
@@ -88,7 +98,7 @@ export function surface3dChart(input: Surface3DInput): Record<string, unknown> {
         { type: 'line3D', data: pts, lineStyle: { color: '#fff', width: 4 }, silent: true },
         {
           type: 'scatter3D', data: [pts[pts.length - 1]], symbolSize: 10, itemStyle: { color: '#fff', borderColor: '#000', borderWidth: 1 },
-          label: { show: true, formatter: off ? `${input.path.label} (off the map)` : input.path.label, distance: 8, textStyle: { fontFamily: FONT, fontSize: 13, color: '#000', backgroundColor: 'rgba(255,255,255,0.8)', padding: 3 } },
+          label: { show: true, formatter: off ? `${input.path.label} (off the map)` : input.path.label, distance: 8, textStyle: { fontFamily: FONT, fontSize: SURFACE3D_TEXT.tick, color: '#000', backgroundColor: 'rgba(255,255,255,0.8)', padding: 3 } },
           silent: true,
         },
       );
@@ -101,7 +111,7 @@ export function surface3dChart(input: Surface3DInput): Record<string, unknown> {
       // Short enough that its lower label stays clear of the y axis name, which ends near the bottom right.
       type: 'continuous', min: lo, max: hi, dimension: 2, seriesIndex: 0, calculable: false, right: 10, top: 40, itemHeight: 180, itemWidth: 14,
       inRange: { color: input.diverging ? DIVERGING : SEQUENTIAL },
-      text: [`${hi.toPrecision(4)}`, `${lo.toPrecision(4)}`], textStyle: { fontFamily: FONT, fontSize: 12, color: '#000' },
+      text: [`${hi.toPrecision(4)}`, `${lo.toPrecision(4)}`], textStyle: { fontFamily: FONT, fontSize: SURFACE3D_TEXT.colourBar, color: '#000' },
     },
     xAxis3D: axisStyle(input.x.title, xv[0], xv[xv.length - 1]),
     yAxis3D: axisStyle(input.y.title, yv[0], yv[yv.length - 1]),
@@ -111,7 +121,7 @@ export function surface3dChart(input: Surface3DInput): Record<string, unknown> {
       // The scene stops short of the colour bar on the right.
       right: 70,
       boxWidth: 100, boxDepth: 100, boxHeight: 60,
-      viewControl: { projection: 'perspective', alpha: 28, beta: 35, distance: 210 },
+      viewControl: { projection: 'perspective', alpha: 28, beta: 35, distance: 235 },
       axisLine: { lineStyle: { color: '#000' } },
       axisPointer: { show: false },
       splitLine: { lineStyle: { color: '#ccc' } },
