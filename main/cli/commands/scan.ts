@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EXECUTORS, SCAN_MODES, VARIABLE_OPTIONS, type ExecutorName, type ScanDefinition } from '../../../shared/scan-definition.ts';
 import { DEFAULT_SIZE, type StylePreset } from '../../../shared/charts/style.ts';
-import { LOSS_NAMES } from '../../../shared/train-defaults.ts';
 import { collectScan, scanRobustnessChart, summaryText } from '../../engine/scan/collect.ts';
 import { LOCAL_MAX_CONCURRENT, runLocal } from '../../engine/scan/local.ts';
 import { readProfile, Resources } from '../../engine/scan/profile.ts';
@@ -17,6 +16,7 @@ import { parseSeeds } from '../../engine/study/seed-group.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../engine/store/atomic.ts';
 import { numberList, optionalNumber, requireString, type CommandSpec, type OptionSpec } from '../args.ts';
 import { CliError, makeOut, type Out } from '../output.ts';
+import { networkOptions } from '../train-options.ts';
 
 const COMMON: OptionSpec = { workspace: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } };
 const COMMON_HELP: Array<[string, string]> = [
@@ -112,18 +112,9 @@ function definitionFrom(v: Record<string, unknown>, name: string): unknown {
     if (!m || !values!.every(Number.isFinite)) throw new CliError(`--vary must be OPTION=V1,V2 (numbers), not "${item}".`, 2);
     vary[m[1]] = values!;
   }
-  const loss = v.loss as string | undefined;
-  if (loss !== undefined && !(LOSS_NAMES as readonly string[]).includes(loss)) throw new CliError(`--loss must be ${LOSS_NAMES.join(' or ')}, not "${loss}".`, 2);
   const train = Object.fromEntries(Object.entries({
     epochs: optionalNumber(v, 'epochs', { integer: true, min: 1 }),
-    batchSize: optionalNumber(v, 'batch', { integer: true, min: 1 }),
-    learningRate: optionalNumber(v, 'lr'),
-    patience: optionalNumber(v, 'patience', { integer: true, min: 1 }),
-    hidden: numberList(v, 'hidden'),
-    dropout: optionalNumber(v, 'dropout'),
-    reweight: v.reweight ? true : undefined,
-    loss,
-    focalGamma: optionalNumber(v, 'focal-gamma', { min: 0 }),
+    ...networkOptions(v),
     advFraction: optionalNumber(v, 'adv-fraction'),
     advWarmup: optionalNumber(v, 'adv-warmup', { integer: true, min: 0 }),
     pgdSteps: optionalNumber(v, 'steps', { integer: true, min: 1 }),

@@ -6,8 +6,9 @@ import { trainConfigFrom, type TrainOptions } from '../../engine/train/config.ts
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/train/run.ts';
 import { meanSd } from '../../engine/robustness/aggregate-seeds.ts';
 import { parseSeeds, seedRunName } from '../../engine/study/seed-group.ts';
-import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
+import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { DATA_HELP, DATA_OPTIONS, openData, openOptions } from '../data-options.ts';
+import { networkOptions } from '../train-options.ts';
 import { bar, CliError, fmt, makeOut } from '../output.ts';
 import { PRESET_NAMES, PRESETS } from '../../../shared/presets.ts';
 import { checkPresetData, withPreset } from '../../engine/train/preset.ts';
@@ -117,21 +118,11 @@ export const trainCommand: CommandSpec = {
         } catch (e) {
           throw new CliError((e as Error).message, 2);
         }
-        // Checked on the next line: the cast only names what a valid value is.
-        const loss = v.loss as (typeof LOSS_NAMES)[number] | undefined;
-        if (loss !== undefined && !LOSS_NAMES.includes(loss)) throw new CliError(`--loss must be ${LOSS_NAMES.join(' or ')}, not "${loss}".`, 2);
         const options: TrainOptions = {
           epochs,
           seed,
-          batchSize: optionalNumber(v, 'batch', { integer: true, min: 1 }),
-          learningRate: optionalNumber(v, 'lr'),
-          patience: optionalNumber(v, 'patience', { integer: true, min: 1 }),
-          hidden: numberList(v, 'hidden'),
-          dropout: optionalNumber(v, 'dropout'),
-          reweight: v.reweight ? true : undefined,
+          ...networkOptions(v),
           gradPenalty: optionalNumber(v, 'grad-penalty', { min: 0 }),
-          loss,
-          focalGamma: optionalNumber(v, 'focal-gamma', { min: 0 }),
         };
         if (v.adv !== undefined) {
           const attack = String(v.adv);
