@@ -49,7 +49,7 @@ export function electronBinary(pkg: ElectronPackage | null): string | null {
 }
 
 export interface DownloadOptions {
-  /** Give up when this long passes with no byte downloaded or extracted. @default 20000 */
+  /** Give up when this long passes without a byte from the network. @default 20000 */
   stallMs?: number;
   /** Called with the bytes downloaded and extracted so far, whenever either grows. */
   onProgress?(progress: { downloaded: number; extracted: number }): void;
@@ -88,6 +88,8 @@ const FETCH_REASONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'f
  */
 export async function downloadElectron(pkg: ElectronPackage, options: DownloadOptions = {}): Promise<DownloadResult> {
   const stallMs = options.stallMs ?? 20_000;
+  // Whatever dist/ holds without a working binary is an interrupted extraction: start from nothing.
+  fs.rmSync(path.join(pkg.dir, 'dist'), { recursive: true, force: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tagscape-electron-'));
   const env = { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp, ELECTRON_GET_NO_PROGRESS: '1' };
   const child = spawn(process.execPath, ['--require', FETCH_REASONS, path.join(pkg.dir, 'install.js')], { cwd: pkg.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -95,17 +97,22 @@ export async function downloadElectron(pkg: ElectronPackage, options: DownloadOp
   child.stderr.on('data', (d: Buffer) => {
     if (stderr.length < 64 << 10) stderr += d.toString();
   });
-  let seen = 0;
+  const seen = { downloaded: 0, extracted: 0 };
   let lastGrowth = Date.now();
+  // Only the network can stall: once the zip is complete (it moves to the cache) or extraction has begun,
+  // what is left is local disk work, however slow.
+  let network = true;
   let stalled = false;
   const watch = setInterval(() => {
     const downloaded = bytesUnder(tmp);
     const extracted = bytesUnder(path.join(pkg.dir, 'dist'));
-    if (downloaded + extracted > seen) {
-      seen = downloaded + extracted;
+    if (extracted > 0 || downloaded < seen.downloaded) network = false;
+    if (downloaded > seen.downloaded || extracted > seen.extracted) {
+      seen.downloaded = Math.max(downloaded, seen.downloaded);
+      seen.extracted = Math.max(extracted, seen.extracted);
       lastGrowth = Date.now();
       options.onProgress?.({ downloaded, extracted });
-    } else if (Date.now() - lastGrowth > stallMs && !stalled) {
+    } else if (network && !stalled && Date.now() - lastGrowth > stallMs) {
       stalled = true;
       child.kill();
     }
