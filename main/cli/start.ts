@@ -50,6 +50,10 @@ async function download(pkg: ElectronPackage): Promise<DownloadResult> {
 
 /** The Electron binary, downloaded if need be; or why there is none and what would give one, in one sentence. */
 async function findElectron(): Promise<{ binary: string } | { why: string }> {
+  // Over SSH or on a headless server a window cannot open: serve the UI (forward the port) instead.
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { why: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set, as over SSH); start it from a desktop session to get the window' };
+  }
   const pkg = electronPackage(APP_ROOT);
   const binary = electronBinary(pkg);
   if (binary) return { binary };

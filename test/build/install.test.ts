@@ -39,7 +39,8 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
   const realBefore = realElectron();
   const record = () => path.join(work, 'launch.json');
   const electronDir = () => path.join(app, 'node_modules', 'electron');
-  const npmStart = (env: Record<string, string>) => launch([path.join(app, 'bin', 'start.js'), '--port', '0'], app, userEnv({ TAGSCAPE_WORKSPACE: path.join(work, 'ws'), ...env }));
+  // A desktop session (without a display `npm start` serves the UI at once, tested last).
+  const npmStart = (env: Record<string, string>) => launch([path.join(app, 'bin', 'start.js'), '--port', '0'], app, userEnv({ TAGSCAPE_WORKSPACE: path.join(work, 'ws'), DISPLAY: ':0', ...env }));
 
   before(async () => {
     app = freshInstall();
@@ -174,5 +175,17 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
     assert.doesNotMatch(again.stderr(), /downloading Electron/);
     assert.deepEqual((JSON.parse(fs.readFileSync(record(), 'utf8')) as { args: string[] }).args, [app, '--port', '0']);
     mirror = await standInMirror(version, record()); // for after()
+  });
+
+  it('npm start without a display (over SSH) serves the loopback UI instead of launching Electron', async () => {
+    fs.rmSync(record(), { force: true });
+    const start = launch([path.join(app, 'bin', 'start.js'), '--port', '0'], app, userEnv({ TAGSCAPE_WORKSPACE: path.join(work, 'ws'), DISPLAY: '', WAYLAND_DISPLAY: '' }));
+    try {
+      assert.equal((await page(await servedUrl(start))).status, 200);
+      assert.match(start.stderr(), /no desktop window, because there is no display/);
+    } finally {
+      await stop(start);
+    }
+    assert.ok(!fs.existsSync(record()), 'Electron was not launched');
   });
 });

@@ -23,7 +23,7 @@ describe('npm start with an Electron binary', { skip: process.platform === 'win3
     // Sources as they were before the launch (others may edit them meanwhile).
     const sources = ['main', 'shared', 'renderer/src'].flatMap((d) => fs.readdirSync(path.join(ROOT, d), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)));
     const newestBefore = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
-    const env = { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist, ELECTRON_RUN_AS_NODE: '1', TAGSCAPE_WORKSPACE: path.join(dist, 'ws') };
+    const env = { ...process.env, DISPLAY: ':0', ELECTRON_OVERRIDE_DIST_PATH: dist, ELECTRON_RUN_AS_NODE: '1', TAGSCAPE_WORKSPACE: path.join(dist, 'ws') };
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'start.js'), '--some-flag'], { cwd: ROOT, env, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /Electron binary is missing/);
