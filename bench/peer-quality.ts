@@ -178,7 +178,9 @@ const summary = models.flatMap((model) =>
     const sel = rows.filter((r) => r.model === model && r.epochs === epochs);
     const t = stats(sel.map((r) => r.tagscape[disc]!));
     const p = missing ? null : stats(sel.map((r) => r.pytorch![disc]!));
-    return { model, epochs, discriminant: disc, tagscape: t, pytorch: p, difference: p ? t.mean - p.mean : null };
+    // Per seed, both frameworks trained on the same split: the paired difference and its spread over seeds.
+    const difference = missing ? null : stats(sel.map((r) => r.tagscape[disc]! - r.pytorch![disc]!));
+    return { model, epochs, discriminant: disc, tagscape: t, pytorch: p, difference };
   }),
 );
 const result = {
@@ -201,8 +203,8 @@ if (values.json) {
   const f = (s: { mean: number; sd: number } | null) => (s ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : 'skipped');
   console.log(`peer: ${missing ? `skipped (${missing})` : `${peerInfo!.peer}, ${peerInfo!.threads} thread(s), BLAS ${peerInfo!.blas} ${peerInfo!.blas_version ?? ''} ${peerInfo!.blas_architecture ?? ''}`}`);
   console.log(`tagscape: backend ${backend.name}, kernels ${kernels}; data ${values.data} (${src.n} jets); seeds ${seeds.join(',')}; test ${disc} AUC, mean ± sd over seeds`);
-  console.log(['model', 'epochs', 'tagscape', 'pytorch', 'difference'].join('\t'));
-  for (const s of summary) console.log([s.model === 'fgsm' ? `FGSM ε=${advEps}` : 'nominal', s.epochs, f(s.tagscape), f(s.pytorch), s.difference === null ? '' : s.difference.toFixed(4)].join('\t'));
+  console.log(['model', 'epochs', 'tagscape', 'pytorch', 'tagscape − pytorch (paired)'].join('\t'));
+  for (const s of summary) console.log([s.model === 'fgsm' ? `FGSM ε=${advEps}` : 'nominal', s.epochs, f(s.tagscape), f(s.pytorch), s.difference ? f(s.difference) : ''].join('\t'));
   for (const [m, v] of Object.entries(result.first_epoch_loss)) console.log(`first-epoch training loss, ${m}: tagscape ${f(v.tagscape)}, pytorch ${f(v.pytorch)}`);
 }
 if (!values.keep && !values.dir) fs.rmSync(dir, { recursive: true, force: true });
