@@ -25,7 +25,7 @@ import { Workspace } from '../engine/store/workspace.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import type { JobManager } from '../jobs/job-manager.ts';
 import { jetTableHandler } from './jet-table.ts';
-import { collectScan, scanRobustnessChart } from '../engine/scan/collect.ts';
+import { collectScan, scanLabel, scanRobustnessChart } from '../engine/scan/collect.ts';
 import { scanStatus } from '../engine/scan/status.ts';
 import { listScans, ScanStore } from '../engine/scan/store.ts';
 import { recordLocal, tasksToSend } from '../engine/scan/submit.ts';
@@ -144,7 +144,7 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
     collectScan: ({ scan, discriminant, style }) => {
       const summary = collectScan(new ScanStore(workspace, scan));
       const disc = discriminant ?? 'BvL';
-      const option = scanRobustnessChart(summary, { discriminant: disc, label: { preset: style ?? 'cms', lines: [`scan ${scan}, mean ± sd over seeds`] } });
+      const option = scanRobustnessChart(summary, { discriminant: disc, label: scanLabel(summary, style) });
       return { summary, title: `scan ${scan}: ${disc} AUC vs eps`, option: toWire(option) };
     },
   };

@@ -76,6 +76,15 @@ test('scan submit --executor htcondor writes a valid submit file whose arguments
   assert.equal(state.state, 'complete');
   assert.equal(state.scheduler_id, '42.1');
 
+  // Collecting while tasks are missing gives what is done; export draws the same figure.
+  const partial = tagscapeJson('scan', 'collect', '--workspace', ws, '--name', 'cg', '--format', 'svg', '--json');
+  assert.equal(partial.complete, 1);
+  assert.deepEqual(partial.groups.map((g: any) => [g.group, g.seeds, g.missing]), [['nominal', [2], [0]], ['pgd ε=0.01', [], [2, 3]]]);
+  assert.equal(partial.groups[0].test_auc.BvL.sd, null, 'one seed has no spread');
+  const svg = path.join(root, 'scan.svg');
+  assert.equal(tagscapeJson('export', '--workspace', ws, '--scan', 'cg', '--plot', 'robustness', '--format', 'svg', '--out', svg, '--json').complete, 1);
+  assert.equal(fs.readFileSync(svg, 'utf8'), fs.readFileSync(partial.files.figures[0], 'utf8'), 'export --scan and collect draw the same figure');
+
   // Without HTCondor's tools a real submission fails in one sentence and records nothing.
   const real = tagscape('scan', 'submit', '--workspace', ws, '--name', 'cg', '--executor', 'htcondor');
   if (spawnSync('condor_submit', ['-version']).error) {

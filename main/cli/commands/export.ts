@@ -11,7 +11,7 @@ import { Workspace } from '../../engine/store/workspace.ts';
 import { workspaceRuns } from '../../engine/study/seed-group.ts';
 import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { attackBase, attackKind } from '../attack-options.ts';
-import { CliError, makeOut } from '../output.ts';
+import { CliError, makeOut, type Out } from '../output.ts';
 
 export const exportCommand: CommandSpec = {
   name: 'export',
@@ -41,6 +41,7 @@ export const exportCommand: CommandSpec = {
     jet: { type: 'string' },
     jets: { type: 'string' },
     surface: { type: 'string' },
+    scan: { type: 'string' },
     directions: { type: 'string' },
     span: { type: 'string' },
     grid: { type: 'string' },
@@ -66,6 +67,7 @@ export const exportCommand: CommandSpec = {
     ['--external BRANCH', 'roc: an existing tagger\'s b score in the data file (e.g. Jet_btagDeepB), drawn as BvL; repeatable'],
     ['--jet J', 'inspect / landscape: row index of the jet'],
     ['--surface FILE.json', 'landscape: draw a stored surface (from `tagscape landscape --out`)'],
+    ['--scan NAME', 'robustness: a scan\'s mean ± sd over seeds with bands (`tagscape scan collect`), instead of --run'],
     ['--directions D1,D2 --span S --grid G --jets N', 'landscape: compute the surface'],
     ['--log-colour', 'landscape: colours and contours in log loss (focal-loss maps reach 1e-6)'],
     ['--physical-axes', 'landscape: input axes in physical units (the jet\'s value, or the shift of an averaged map)'],
@@ -84,6 +86,7 @@ export const exportCommand: CommandSpec = {
     // A seed group's name stands for all its runs (the robustness figure then draws mean ± sd bands).
     const runs = workspaceRuns(workspace, (v.run as string[] | undefined) ?? []);
     const externalNames = (v.external as string[] | undefined) ?? [];
+    if (v.scan !== undefined) return exportScan(v, out, { plot, format, style, file, workspace });
     if (runs.length === 0 && !v.surface && externalNames.length === 0) throw new CliError('tagscape export needs at least one --run (or --external for a ROC).', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
@@ -132,3 +135,21 @@ export const exportCommand: CommandSpec = {
     return 0;
   },
 };
+
+/** `--plot robustness --scan NAME`: the figure `tagscape scan collect` draws, from the scan's finished tasks. */
+async function exportScan(v: Record<string, unknown>, out: Out, o: { plot: PlotName; format: string; style?: StylePreset; file: string; workspace: string }): Promise<number> {
+  if (o.plot !== 'robustness') throw new CliError('--scan draws a scan\'s robustness curves: use it with --plot robustness.', 2);
+  if (v.run !== undefined) throw new CliError('--scan takes the runs of the scan; drop --run.', 2);
+  const [{ ScanStore }, { collectScan, scanLabel, scanRobustnessChart }] = await Promise.all([import('../../engine/scan/store.ts'), import('../../engine/scan/collect.ts')]);
+  const summary = collectScan(new ScanStore(o.workspace, String(v.scan)));
+  const size = { width: optionalNumber(v, 'width', { min: 100 }) ?? DEFAULT_SIZE.width, height: optionalNumber(v, 'height', { min: 100 }) ?? DEFAULT_SIZE.height };
+  const disc = (v.discriminant as string | undefined) ?? 'BvL';
+  const label = scanLabel(summary, o.style, { status: v.status as string | undefined, sqrtS: optionalNumber(v, 'sqrt-s'), right: v['right-label'] as string | undefined, lines: v.text as string[] | undefined });
+  const attacks = v.attacks ? String(v.attacks).split(',').map((a) => attackKind(a.trim(), '--attacks')) : undefined;
+  const title = `scan ${summary.scan}: ${disc} AUC vs eps`;
+  const option = scanRobustnessChart(summary, { discriminant: disc, attacks, label, size });
+  const bytes = await renderFigure(option, o.format as FigureFormat, { ...size, dpi: optionalNumber(v, 'dpi', { integer: true, min: 10 }), title });
+  writeFileAtomic(o.file, bytes);
+  out.result({ out: o.file, plot: o.plot, format: o.format, style: o.style ?? 'neutral', bytes: bytes.length, title, scan: summary.scan, complete: summary.complete, tasks: summary.tasks }, `wrote ${title} (${o.format}, ${bytes.length} bytes) to ${o.file}`);
+  return 0;
+}

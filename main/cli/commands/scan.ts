@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EXECUTORS, SCAN_MODES, VARIABLE_OPTIONS, type ExecutorName, type ScanDefinition } from '../../../shared/scan-definition.ts';
 import { DEFAULT_SIZE, type StylePreset } from '../../../shared/charts/style.ts';
-import { collectScan, scanRobustnessChart, summaryText } from '../../engine/scan/collect.ts';
+import { collectScan, scanLabel, scanRobustnessChart, summaryText } from '../../engine/scan/collect.ts';
 import { LOCAL_MAX_CONCURRENT, runLocal } from '../../engine/scan/local.ts';
 import { readProfile, Resources } from '../../engine/scan/profile.ts';
 import { scanStatus, type ScanStatus } from '../../engine/scan/status.ts';
@@ -275,7 +275,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
     help: [
       ['--discriminant D', 'the figure\'s and table\'s discriminant (default BvL)'],
       ['--format LIST', 'figure formats, from pdf, png, svg (default pdf,png)'],
-      ['--style cms|atlas|plain', 'figure label style (default cms)'],
+      ['--style cms|atlas|plain', 'figure label style (default: a neutral label)'],
       ['--out DIR', 'where to write (default WORKSPACE/scans/NAME/collect)'],
     ],
     async run(v, out) {
@@ -284,8 +284,8 @@ const SUBCOMMANDS: Record<string, Sub> = {
       const formats = list(v, 'format') ?? ['pdf', 'png'];
       const bad = formats.find((f) => !['pdf', 'png', 'svg'].includes(f));
       if (bad) throw new CliError(`--format takes pdf, png and svg, not "${bad}".`, 2);
-      const style = ((v.style as string | undefined) ?? 'cms') as StylePreset;
-      if (!['cms', 'atlas', 'plain'].includes(style)) throw new CliError(`--style must be cms, atlas or plain, not "${style}".`, 2);
+      const style = v.style as StylePreset | undefined;
+      if (style !== undefined && !['cms', 'atlas', 'plain'].includes(style)) throw new CliError(`--style must be cms, atlas or plain, not "${style}".`, 2);
       const dir = v.out ? path.resolve(String(v.out)) : s.file('collect');
       const summary = collectScan(s);
       if (summary.complete === 0) throw new CliError(`Scan "${s.name}" has no finished task yet; see \`tagscape scan status\`.`);
@@ -294,7 +294,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
       writeJsonAtomic(path.join(dir, 'summary.json'), summary);
       writeFileAtomic(path.join(dir, 'summary.txt'), text);
       const { renderFigure } = await import('../../engine/export/render.ts');
-      const option = scanRobustnessChart(summary, { discriminant: disc, label: { preset: style, lines: [`scan ${s.name}, mean ± sd over seeds`] } });
+      const option = scanRobustnessChart(summary, { discriminant: disc, label: scanLabel(summary, style) });
       const figures: string[] = [];
       for (const f of formats) {
         const file = path.join(dir, `robustness-${disc}.${f}`);

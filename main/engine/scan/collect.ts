@@ -5,7 +5,7 @@
  * tasks' result files, so collecting twice (or while tasks still run) gives what is done so far.
  */
 import { lineChart, meanBandSeries, type LineSeries } from '../../../shared/charts/lines.ts';
-import { PETROFF10, type FigureLabel, type FigureSize } from '../../../shared/charts/style.ts';
+import { figureLabel, PETROFF10, type FigureLabel, type FigureSize, type StylePreset } from '../../../shared/charts/style.ts';
 import { aggregateScan, meanSd, type AggregatedScanRow, type MeanSd } from '../robustness/aggregate-seeds.ts';
 import type { ScanTask } from './grid.ts';
 import type { ScanStore } from './store.ts';
@@ -85,6 +85,11 @@ export function summaryText(s: ScanSummary, disc = 'BvL'): string {
   return lines.join('\n') + '\n';
 }
 
+/** The figure label: the asked style, else neutral (synthetic jets are nobody's experiment's). */
+export function scanLabel(s: ScanSummary, style?: StylePreset, extra: Partial<Pick<FigureLabel, 'status' | 'sqrtS' | 'right' | 'lines'>> = {}): FigureLabel {
+  return figureLabel({ style, ...extra, lines: extra.lines ?? [`scan ${s.scan}, mean ± sd over seeds`] }, { synthetic: s.data.startsWith('synthetic:') });
+}
+
 /** AUC against ε with ±sd bands: one colour per grid point, one dash per attack (solid = the first). */
 export function scanRobustnessChart(s: ScanSummary, opts: { discriminant?: string; attacks?: string[]; label?: FigureLabel; size?: FigureSize } = {}): Record<string, unknown> {
   const disc = opts.discriminant ?? 'BvL';
@@ -102,6 +107,6 @@ export function scanRobustnessChart(s: ScanSummary, opts: { discriminant?: strin
   if (series.length === 0) throw new Error(`Scan "${s.scan}" has no finished task with ${disc} AUCs yet; see \`tagscape scan status\`.`);
   return lineChart({
     series, x: { title: 'ε (training σ)', min: 0 }, y: { title: `${disc} AUC` },
-    label: opts.label ?? { preset: 'cms', lines: [`scan ${s.scan}, mean ± sd over seeds`] }, size: opts.size,
+    label: opts.label ?? scanLabel(s), size: opts.size,
   });
 }
