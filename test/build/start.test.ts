@@ -9,12 +9,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ROOT, tmpDir } from '../helpers.ts';
 
 describe('npm start with an Electron binary', { skip: process.platform === 'win32' ? 'the stand-in Electron is a shell script' : false }, () => {
+  const dist = tmpDir('tagscape-electron-');
+  after(() => fs.rmSync(dist, { recursive: true, force: true }));
+
   it('builds out/ when stale and launches Electron on the built main bundle', () => {
-    const dist = tmpDir('tagscape-electron-');
     const record = path.join(dist, 'launch.json');
     const fake = path.join(dist, 'electron');
     fs.writeFileSync(fake, `#!/bin/sh\nexec "${process.execPath}" -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ args: process.argv.slice(2), runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null }))' "${record}" "$@"\n`);
