@@ -39,7 +39,7 @@ export class Mlp {
     for (let l = 0; l + 1 < widths.length; l++) {
       const [fanIn, fanOut] = [widths[l], widths[l + 1]];
       // PyTorch's default nn.Linear initialisation, which the paper's code uses: weights and biases
-      // U(±1/√fan_in). He-uniform weights (√3 times wider) turn the sentinels of missing entries (tens
+      // U(±1/√fan_in). He-uniform weights (√6 ≈ 2.4 times wider) turn the sentinels of missing entries (tens
       // of σ out) into huge first logits, and 5 epochs then reach a clearly worse tagger (docs/defaults.md).
       const limit = 1 / Math.sqrt(fanIn);
       const w = Float32Array.from({ length: fanIn * fanOut }, () => rng.range(-limit, limit));
