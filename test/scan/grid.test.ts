@@ -112,6 +112,23 @@ test('task states from the workspace: complete, failed, a dead running process, 
   st = scanStatus(store, { env: { ...process.env, PATH: '/nonexistent' } });
   assert.deepEqual(st.unreachable, ['slurm (squeue)']);
   assert.equal(st.tasks[2].state, 'queued', 'squeue unreachable: a submitted task may still be queued');
+  // Where accounting answers, it says why a task left the queue without a result (stand-ins for squeue and sacct).
+  const bin = path.join(ws, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'squeue'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'sacct'), '#!/bin/sh\necho "999999_2|OUT_OF_MEMORY"\necho "999999_7|TIMEOUT"\n', { mode: 0o755 });
+  const env = { ...process.env, PATH: `${bin}:/usr/bin:/bin` };
+  st = scanStatus(store, { env });
+  assert.deepEqual([st.tasks[2].state, st.tasks[2].scheduler_state, st.unreachable], ['failed', 'OUT_OF_MEMORY', []]);
+  assert.match(st.tasks[2].error!, /^SLURM ended it: OUT_OF_MEMORY \(raise --memory\)/);
+  assert.equal(st.counts.failed, 2);
+  // Cancelled before it started: still missing, with SLURM's word.
+  fs.writeFileSync(path.join(bin, 'sacct'), '#!/bin/sh\necho "999999_2|CANCELLED by 0"\n', { mode: 0o755 });
+  st = scanStatus(store, { env });
+  assert.deepEqual([st.tasks[2].state, st.tasks[2].scheduler_state], ['missing', 'CANCELLED']);
+  // Accounting off (the usual answer): the workspace's word stands.
+  fs.writeFileSync(path.join(bin, 'sacct'), '#!/bin/sh\necho "Slurm accounting storage is disabled" >&2\nexit 1\n', { mode: 0o755 });
+  assert.equal(scanStatus(store, { env }).tasks[2].state, 'missing');
   fs.rmSync(ws, { recursive: true, force: true });
 });
 

@@ -85,3 +85,21 @@ export function slurmQueue(jobIds: string[], env: NodeJS.ProcessEnv = process.en
   }
   return out;
 }
+
+/**
+ * `<job>_<task>` -> SLURM's final word (TIMEOUT, OUT_OF_MEMORY, CANCELLED, ...) from accounting, for jobs
+ * squeue no longer lists; null when sacct cannot answer (often: accounting storage is off).
+ */
+export function slurmAccounting(jobIds: string[], env: NodeJS.ProcessEnv = process.env): Map<string, string> | null {
+  const ids = jobIds.filter((j) => /^\d+$/.test(j));
+  if (ids.length === 0) return new Map();
+  const res = spawnSync('sacct', ['-n', '-P', '-X', '-j', ids.join(','), '-o', 'JobID,State'], { encoding: 'utf8', env });
+  if (res.error || res.status !== 0) return null;
+  const out = new Map<string, string>();
+  for (const line of res.stdout.split('\n')) {
+    const m = /^(\d+_\d+)\|(\S+)/.exec(line.trim());
+    // "CANCELLED by 0" comes as one word plus its cause: the word is enough.
+    if (m) out.set(m[1], m[2]);
+  }
+  return out;
+}

@@ -7,13 +7,14 @@
  *                out of time (its state file says running, but neither scheduler nor machine has it)
  *   missing      submitted, never started, and no longer queued (cancelled while pending, lost)
  *   unsubmitted  never submitted
+ * Where SLURM accounting answers (sacct), a failed or missing task also gets SLURM's word for its end.
  * Reading a state never changes anything, so status is idempotent; resubmit sends failed and missing tasks.
  */
 import os from 'node:os';
 import type { TaskState } from '../../../shared/scan-definition.ts';
 import { processAlive } from '../store/workspace.ts';
 import { condorQueue } from './htcondor.ts';
-import { slurmQueue } from './slurm.ts';
+import { slurmAccounting, slurmQueue } from './slurm.ts';
 import type { ScanTask } from './grid.ts';
 import type { ScanStore, Submission } from './store.ts';
 
@@ -64,8 +65,31 @@ export function scanStatus(store: ScanStore, opts: StatusOptions = {}): ScanStat
   const condor = condorSubs.length ? condorQueue(condorSubs) : new Map<number, string>();
   if (!condor) unreachable.push('htcondor (condor_q)');
   const statuses = tasks.map((t) => taskStatus(store, t, latest.get(t.index), { slurm, condor, live: opts.live }));
+  explainEnded(statuses, opts.env);
   const counts = Object.fromEntries(['unsubmitted', 'queued', 'running', 'complete', 'failed', 'missing'].map((s) => [s, statuses.filter((x) => x.state === s).length])) as Record<TaskState, number>;
   return { scan: store.name, tasks: statuses, counts, unreachable };
+}
+
+/** SLURM states that mean the scheduler ended the task. */
+const SLURM_ENDED = /^(FAILED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|BOOT_FAIL|PREEMPTED|DEADLINE|CANCELLED|COMPLETED)$/;
+
+/**
+ * Where SLURM accounting answers (sacct), say why a task that left the queue without a result ended:
+ * out of memory, out of time, cancelled. A task cancelled before it started stays missing.
+ */
+function explainEnded(statuses: TaskStatus[], env?: NodeJS.ProcessEnv): void {
+  const ended = statuses.filter((t) => t.executor === 'slurm' && t.job_id && (t.state === 'failed' || t.state === 'missing'));
+  if (ended.length === 0) return;
+  const acct = slurmAccounting([...new Set(ended.map((t) => t.job_id!))], env);
+  for (const t of ended) {
+    const word = acct?.get(`${t.job_id}_${t.index}`);
+    if (!word || !SLURM_ENDED.test(word)) continue;
+    t.scheduler_state = word;
+    t.source = 'scheduler';
+    if (t.state === 'missing' && word === 'CANCELLED') continue;
+    t.state = 'failed';
+    t.error = `SLURM ended it: ${word}${word === 'TIMEOUT' ? ' (raise --time, or resubmit: it resumes from its last checkpoint)' : word === 'OUT_OF_MEMORY' ? ' (raise --memory)' : ''}${t.error ? `; ${t.error}` : ''}`;
+  }
 }
 
 function taskStatus(
