@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { classCounts } from '../../main/engine/data/dataset.ts';
+import { writeJetsH5 } from '../../main/engine/data/h5.ts';
+import { loadData } from '../../main/engine/data/load.ts';
+import { defaultValues32 } from '../../main/engine/preprocess/defaults.ts';
+import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { ROOT, SHARED_DATA, SHARED_SKIP, tmpDir } from '../helpers.ts';
 import { jsonOf, tagscape, type CliResult } from './run-cli.ts';
 
@@ -108,6 +113,26 @@ describe('tagscape inspect-data on tables and bad input', () => {
     fs.writeFileSync(missingColumn, JSON.stringify({ features: { pt: 'jet_pt' } }));
     assertOneSentence(tagscape('inspect-data', '--data', badlabel, '--map', missingColumn, '--json'), badlabel, /has no column "pt", which the mapping file .* maps to jet_pt/);
     assertOneSentence(tagscape('inspect-data', '--data', path.join(dir, 'absent.csv')), path.join(dir, 'absent.csv'), /no such file/);
+  });
+
+  it('an HDF5 file, counted a block at a time, gives exactly the counts of the jets loaded whole', async () => {
+    const file = path.join(dir, 'jets.h5');
+    // More jets than one streamed block (32768), so the counts span several blocks.
+    const d = generateJets({ jets: 40000, seed: 9 });
+    await writeJetsH5(file, d);
+    const r = json(tagscape('inspect-data', '--data', file, '--json'));
+    const F = d.schema.features.length;
+    const defs = defaultValues32(d.schema);
+    const withDefault = d.schema.features.map((f, j) => (Number.isNaN(f.defaultValue) ? -1 : j)).filter((j) => j >= 0);
+    let atDefault = 0;
+    for (let i = 0; i < d.n; i++) for (const j of withDefault) if (d.features[i * F + j] === defs[j]) atDefault++;
+    assert.ok(atDefault > 0);
+    assert.equal(r.jets, 40000);
+    assert.deepEqual(r.classes, classCounts(d));
+    assert.equal(r.defaults_fraction, atDefault / (d.n * withDefault.length));
+    assert.equal(r.features_found, F);
+    assert.equal(r.format, 'hdf5');
+    assert.equal(r.hash, (await loadData(file)).source.hash);
   });
 
   it('a truncated real ROOT file is called truncated', { skip: SHARED_SKIP }, () => {

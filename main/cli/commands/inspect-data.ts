@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import { classCounts } from '../../engine/data/dataset.ts';
 import { loadDataWithReport } from '../../engine/data/load.ts';
+import { openJets } from '../../engine/data/open.ts';
+import { forEachBlock, memorySource } from '../../engine/data/source.ts';
 import { defaultValues32 } from '../../engine/preprocess/defaults.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { fmt, makeOut } from '../output.ts';
@@ -35,7 +38,11 @@ export const inspectDataCommand: CommandSpec = {
       ...(v['pt-min'] !== undefined ? { ptMin: optionalNumber(v, 'pt-min', { min: 0 }) } : {}),
       ...(v['pt-max'] !== undefined ? { ptMax: optionalNumber(v, 'pt-max', { min: 0 }) } : {}),
     };
-    const { data, report } = await loadDataWithReport(spec, { map: v.map as string | undefined, selection, allowMissingFeatures: true });
+    // An HDF5 file has no import report to give: its jets are counted a block at a time, not loaded whole.
+    const streamed = /\.(h5|hdf5)$/i.test(spec) && fs.existsSync(spec) && fs.statSync(spec).isFile();
+    const loaded = streamed ? null : await loadDataWithReport(spec, { map: v.map as string | undefined, selection, allowMissingFeatures: true });
+    const data = loaded ? memorySource(loaded.data) : await openJets(spec, { stream: true, map: v.map as string | undefined });
+    const report = loaded?.report ?? null;
     const F = data.schema.features.length;
     const found = report ? new Set(Object.keys(report.features_found)) : new Set(data.schema.features.map((f) => f.name));
     // Defaults are counted over the found inputs that have one: pT, eta and the counts never do.
@@ -43,7 +50,13 @@ export const inspectDataCommand: CommandSpec = {
     let atDefault = 0;
     // Compared in float32, the precision the jets are held in (UCI defaults such as -0.001 are not exact floats).
     const defs = defaultValues32(data.schema);
-    for (let i = 0; i < data.n; i++) withDefault.forEach((j) => (atDefault += data.features[i * F + j] === defs[j] ? 1 : 0));
+    try {
+      await forEachBlock(data, (_, block) => {
+        for (let i = 0; i < block.length / F; i++) for (const j of withDefault) if (block[i * F + j] === defs[j]) atDefault++;
+      });
+    } finally {
+      await data.close();
+    }
     const entries = data.n * withDefault.length;
     const result = {
       data: data.source.spec,

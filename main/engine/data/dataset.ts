@@ -26,7 +26,7 @@ export function nFeatures(d: JetDataset): number {
   return d.schema.features.length;
 }
 
-export function classCounts(d: JetDataset): Record<string, number> {
+export function classCounts(d: Pick<JetDataset, 'schema' | 'n' | 'labels'>): Record<string, number> {
   const counts = new Array(d.schema.classes.length).fill(0);
   for (let i = 0; i < d.n; i++) counts[d.labels[i]]++;
   return Object.fromEntries(d.schema.classes.map((c, i) => [c, counts[i]]));

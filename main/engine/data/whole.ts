@@ -14,7 +14,8 @@ import { loadData, parseSyntheticSpec, type LoadOptions } from './load.ts';
 
 /**
  * Bytes a whole load may take: an eighth of the memory (of the container's limit where one is set).
- * An attack holds the jets, their standardised copy, the attacked copy and the gradients at once.
+ * An attack holds the jets and the attacked copy of the rows it evaluates at once (standardised inputs
+ * and gradients only a chunk at a time).
  */
 export function wholeLoadLimit(): number {
   const limit = process.constrainedMemory?.() || Infinity;
