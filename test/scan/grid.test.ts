@@ -129,6 +129,14 @@ test('task states from the workspace: complete, failed, a dead running process, 
   // Accounting off (the usual answer): the workspace's word stands.
   fs.writeFileSync(path.join(bin, 'sacct'), '#!/bin/sh\necho "Slurm accounting storage is disabled" >&2\nexit 1\n', { mode: 0o755 });
   assert.equal(scanStatus(store, { env }).tasks[2].state, 'missing');
+  // HTCondor: condor_q's JobStatus per ProcId, mapped through the submission's task list (a stand-in condor_q).
+  store.addSubmission({ executor: 'htcondor', job_id: '77', indices: [2, 0], submitted: new Date().toISOString(), files: [] });
+  fs.writeFileSync(path.join(bin, 'condor_q'), '#!/bin/sh\necho "77 0 5"\necho "77 1 2"\n', { mode: 0o755 });
+  st = scanStatus(store, { env });
+  assert.deepEqual([st.tasks[2].state, st.tasks[2].scheduler_state, st.tasks[0].state, st.tasks[0].scheduler_state], ['failed', 'HELD', 'running', 'RUNNING']);
+  assert.match(st.tasks[2].error!, /HTCondor holds it/);
+  // A held job is still queued: it is not sent again.
+  assert.equal(tasksToSend(store, { env }).includes(2), false);
   fs.rmSync(ws, { recursive: true, force: true });
 });
 

@@ -76,10 +76,10 @@ export function submitHtcondor(store: ScanStore, indices: number[], r: Resources
 const CONDOR_STATES: Record<string, string> = { 1: 'IDLE', 2: 'RUNNING', 3: 'REMOVED', 4: 'COMPLETED', 5: 'HELD', 6: 'TRANSFERRING', 7: 'SUSPENDED' };
 
 /** Scan task index -> HTCondor state for jobs still in the queue; null when condor_q cannot be asked. */
-export function condorQueue(submissions: Array<{ jobId: string; indices: number[] }>): Map<number, string> | null {
+export function condorQueue(submissions: Array<{ jobId: string; indices: number[] }>, env: NodeJS.ProcessEnv = process.env): Map<number, string> | null {
   const known = submissions.filter((s) => /^\d+$/.test(s.jobId));
   if (known.length === 0) return new Map();
-  const res = spawnSync('condor_q', [...known.map((s) => s.jobId), '-af', 'ClusterId', 'ProcId', 'JobStatus'], { encoding: 'utf8' });
+  const res = spawnSync('condor_q', [...known.map((s) => s.jobId), '-af', 'ClusterId', 'ProcId', 'JobStatus'], { encoding: 'utf8', env });
   if (res.error || res.status !== 0) return null;
   const out = new Map<number, string>();
   for (const line of res.stdout.split('\n')) {

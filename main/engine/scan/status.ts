@@ -62,7 +62,7 @@ export function scanStatus(store: ScanStore, opts: StatusOptions = {}): ScanStat
   const slurm = slurmJobs.length ? slurmQueue(slurmJobs, opts.env) : new Map<number, string>();
   if (!slurm) unreachable.push('slurm (squeue)');
   const condorSubs = subs.filter((s) => s.executor === 'htcondor' && s.job_id).map((s) => ({ jobId: s.job_id!, indices: s.indices }));
-  const condor = condorSubs.length ? condorQueue(condorSubs) : new Map<number, string>();
+  const condor = condorSubs.length ? condorQueue(condorSubs, opts.env) : new Map<number, string>();
   if (!condor) unreachable.push('htcondor (condor_q)');
   const statuses = tasks.map((t) => taskStatus(store, t, latest.get(t.index), { slurm, condor, live: opts.live }));
   explainEnded(statuses, opts.env);
@@ -105,7 +105,7 @@ function taskStatus(
   if (word) {
     const running = /^(RUNNING|COMPLETING|CONFIGURING|TRANSFERRING|SUSPENDED)$/.test(word);
     const stuck = /^(HELD|REMOVED)$/.test(word);
-    return { ...base, state: stuck ? 'failed' : running ? 'running' : 'queued', source: 'scheduler', scheduler_state: word, ...(stuck ? { error: `HTCondor says ${word}` } : {}) };
+    return { ...base, state: stuck ? 'failed' : running ? 'running' : 'queued', source: 'scheduler', scheduler_state: word, ...(stuck ? { error: word === 'HELD' ? 'HTCondor holds it (condor_q -hold says why); condor_release it, or condor_rm it and resubmit' : `HTCondor says ${word}` } : {}) };
   }
   const live = q.live?.get(task.index);
   if (live) return { ...base, state: live, source: 'process' };

@@ -24,6 +24,8 @@ export function tasksToSend(store: ScanStore, opts: StatusOptions & { only?: num
   const status = scanStatus(store, opts);
   return status.tasks
     .filter((t) => t.state === 'unsubmitted' || t.state === 'failed' || t.state === 'missing')
+    // A held HTCondor job is still in the queue: sending it again would run the task twice.
+    .filter((t) => t.scheduler_state !== 'HELD')
     .filter((t) => !opts.only || opts.only.includes(t.index))
     .map((t) => t.index);
 }
