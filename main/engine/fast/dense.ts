@@ -4,7 +4,7 @@
  * function mirrors a tfjs function of model/, attacks/ or landscape/ (named in its comment) to float32
  * tolerance; the tests (test/unit/fast-*.test.ts) hold them to it.
  */
-import { paramCount } from '../../../native/dense-ops.mjs';
+import { paramCount, type OpName } from '../../../native/dense-ops.mjs';
 import type { AttackSpec } from '../attacks/spec.ts';
 import type { LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
@@ -51,36 +51,50 @@ function output<T extends Float32Array | Float64Array>(pool: FastPool, Ctor: { n
   return pool.sharing ? shared(Ctor as never, n) : new Ctor(n);
 }
 
-/** An output the caller may keep: shared buffers are copied, so nothing outside the pool holds one. */
-function owned<T extends Float32Array | Float64Array>(pool: FastPool, a: T): T {
-  return pool.sharing ? (new (a.constructor as new (x: T) => T)(a)) : a;
-}
-
 function netArgs(model: Mlp): { widths: number[]; params: Float32Array } {
   return { widths: widthsOf(model), params: flatParams(model) };
 }
 
+/** Rows per block of a row operation: bounds the shared copies (about 9 MB of DeepCSV inputs). */
+const BLOCK = 32768;
+
+type RowArray = Float32Array | Int32Array | Uint8Array;
+
+/**
+ * Runs row operation `op` over n rows, a block at a time: each per-row input ([array, values per row])
+ * is sliced (and copied to shared memory only when threads share it), and the outputs (outWidth values
+ * per row) are gathered into one plain array. Rows are independent, so blocks change no result; dropout
+ * masks are keyed by the row's index from the start (drop.row0).
+ */
+function rowOp(pool: FastPool, op: OpName, n: number, fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, outWidth: number): Float32Array {
+  const result = new Float32Array(n * outWidth);
+  const drop = fixed.drop as { row0?: number } | null | undefined;
+  for (let s = 0; s < n; s += BLOCK) {
+    const e = Math.min(n, s + BLOCK);
+    const args: Record<string, unknown> = { ...fixed, drop: drop ? { ...drop, row0: s } : null };
+    for (const [k, v] of Object.entries(perRow)) args[k] = v ? share(pool, v[0].subarray(s * v[1], e * v[1])) : null;
+    const out = pool.sharing ? shared(Float32Array, (e - s) * outWidth) : result.subarray(s * outWidth, e * outWidth);
+    pool.rows(op, { ...args, out }, e - s);
+    if (pool.sharing) result.set(out, s * outWidth);
+  }
+  return result;
+}
+
 /** Class probabilities of n x F standardised rows, inference mode (as model/mlp.ts predictArray). */
 export function fastProbs(model: Mlp, x: Float32Array, pool = fastPool()): Float32Array {
-  const n = x.length / model.config.inputs;
-  const out = output(pool, Float32Array, n * model.config.outputs);
-  pool.rows('probs', { ...netArgs(model), x: share(pool, x), out }, n);
-  return owned(pool, out);
+  const F = model.config.inputs;
+  return rowOp(pool, 'probs', x.length / F, netArgs(model), { x: [x, F] }, model.config.outputs);
 }
 
 /** Logits, inference mode (as Mlp.logits without dropout). */
 export function fastLogits(model: Mlp, x: Float32Array, pool = fastPool()): Float32Array {
-  const n = x.length / model.config.inputs;
-  const out = output(pool, Float32Array, n * model.config.outputs);
-  pool.rows('logits', { ...netArgs(model), x: share(pool, x), out }, n);
-  return owned(pool, out);
+  const F = model.config.inputs;
+  return rowOp(pool, 'logits', x.length / F, netArgs(model), { x: [x, F] }, model.config.outputs);
 }
 
 /** Per-jet loss, inference mode (as model/losses.ts perJetLoss of the logits). */
 export function fastPerJetLoss(model: Mlp, x: Float32Array, labels: Int32Array, loss: LossConfig, pool = fastPool()): Float32Array {
-  const out = output(pool, Float32Array, labels.length);
-  pool.rows('loss', { ...netArgs(model), x: share(pool, x), y: share(pool, labels), loss: lossArgs(loss), out }, labels.length);
-  return owned(pool, out);
+  return rowOp(pool, 'loss', labels.length, { ...netArgs(model), loss: lossArgs(loss) }, { x: [x, model.config.inputs], y: [labels, 1] }, 1);
 }
 
 /** Dropout of a training-mode pass: the step's seed and the model's rate. */
@@ -92,10 +106,8 @@ export function dropoutArgs(model: Mlp, seed: number | undefined): { seed: numbe
 
 /** Per-jet input gradients d L_i / d x_i (as attacks/gradient.ts inputGradient); dropout with `dropoutSeed`. */
 export function fastInputGradient(model: Mlp, x: Float32Array, labels: Int32Array, loss: LossConfig, dropoutSeed?: number, pool = fastPool()): Float32Array {
-  const out = output(pool, Float32Array, x.length);
-  const args = { ...netArgs(model), x: share(pool, x), y: share(pool, labels), loss: lossArgs(loss), drop: dropoutArgs(model, dropoutSeed), out };
-  pool.rows('inputGrad', args, labels.length);
-  return owned(pool, out);
+  const F = model.config.inputs;
+  return rowOp(pool, 'inputGrad', labels.length, { ...netArgs(model), loss: lossArgs(loss), drop: dropoutArgs(model, dropoutSeed) }, { x: [x, F], y: [labels, 1] }, F);
 }
 
 /**
@@ -103,9 +115,8 @@ export function fastInputGradient(model: Mlp, x: Float32Array, labels: Int32Arra
  * method: J^T S J v with the logit-space S v' a central difference).
  */
 export function fastHessianVector(model: Mlp, loss: LossConfig, x: Float32Array, labels: Int32Array, v: Float32Array, pool = fastPool()): Float32Array {
-  const out = output(pool, Float32Array, x.length);
-  pool.rows('hvp', { ...netArgs(model), x: share(pool, x), y: share(pool, labels), v: share(pool, v), loss: lossArgs(loss), out }, labels.length);
-  return owned(pool, out);
+  const F = model.config.inputs;
+  return rowOp(pool, 'hvp', labels.length, { ...netArgs(model), loss: lossArgs(loss) }, { x: [x, F], y: [labels, 1], v: [v, F] }, F);
 }
 
 /** Whether the simd kernels implement this attack (noise, shift and PGD's random start stay on tfjs). */
@@ -131,22 +142,17 @@ export interface FastAttackContext {
 /** FGSM, NGM or PGD (no random start) of n x F standardised rows (as attacks/perturb.ts attackBatch). */
 export function fastAttack(model: Mlp, x: Float32Array, labels: Int32Array, ctx: FastAttackContext, pool = fastPool()): Float32Array {
   if (!fastAttackable(ctx.spec)) throw new Error(`The simd kernels do not implement the ${ctx.spec.kind} attack${ctx.spec.randomStart ? ' with a random start' : ''}.`);
-  const out = output(pool, Float32Array, x.length);
-  pool.rows('attack', {
+  const F = model.config.inputs;
+  const fixed = {
     ...netArgs(model),
-    x: share(pool, x),
-    y: share(pool, labels),
     loss: lossArgs(ctx.loss),
     spec: ctx.spec,
-    frozen: share(pool, ctx.frozen),
     factors: Float32Array.from(ctx.factors),
-    cap: ctx.cap ? share(pool, ctx.cap) : null,
     groupOf: ctx.groupOf ? Int32Array.from(ctx.groupOf) : null,
     nGroups: ctx.nGroups ?? 1,
     drop: dropoutArgs(model, ctx.dropoutSeed),
-    out,
-  }, labels.length);
-  return owned(pool, out);
+  };
+  return rowOp(pool, 'attack', labels.length, fixed, { x: [x, F], y: [labels, 1], frozen: [ctx.frozen, F], cap: ctx.cap ? [ctx.cap, F] : null }, F);
 }
 
 export interface FastSurfaceRequest {
