@@ -42,6 +42,7 @@ export const GLOSSARY = {
   adversarialTraining: { group: 'Training options', term: 'adversarial training', text: 'Training on attacked batches (FGSM, NGM or PGD at ε) instead of nominal ones, so the tagger learns to resist that attack.' },
   advFraction: { group: 'Training options', term: 'batches attacked', text: 'The fraction of training batches replaced by their attacked version: 1 attacks every batch (the paper), 0.5 every second.' },
   advWarmup: { group: 'Training options', term: 'warm-up epochs', text: 'Nominal epochs trained before the attacks start.' },
+  preset: { group: 'Training options', term: 'preset stein2022', text: 'The paper\'s own training setup in one click (UCI inputs, focal loss γ = 25, Adam lr 1e-4, pT–η–flavour reweighting, FGSM training at ε = 0.01), as `train --preset stein2022`; data other than UCI Jet Flavor are refused.' },
   gradPenalty: { group: 'Training options', term: 'gradient penalty λ', text: 'Adds λ times the mean squared input-gradient norm ⟨‖∇ₓL‖²⟩ over the free inputs to the loss, flattening the loss surface around the jets; 0 turns it off.' },
 } as const satisfies Record<string, GlossaryEntry>;
 

@@ -21,6 +21,7 @@ export interface TrainPreset {
     loss: 'focal';
     focalGamma: number;
     reweight: boolean;
+    balanceFlavours: boolean;
     adversarial: { attack: 'fgsm'; eps: number; fraction: number; warmupEpochs: number };
   };
   /** Train / validation / test fractions: the paper's 72/8/20, which is also every run's default. */
@@ -30,7 +31,8 @@ export interface TrainPreset {
 /**
  * What the paper's own code does (AnnikaStein/Adversarial-Training-for-Jet-Tagging, training/training.py;
  * A. Stein et al., arXiv:2203.13890): the UCI Jet Flavor inputs, focal loss with gamma = 25, Adam at
- * lr 1e-4 with the decay lr0 / (1 + epoch / 30), pT–eta–flavour reweighting of the loss, every batch
+ * lr 1e-4 with the decay lr0 / (1 + epoch / 30), pT–eta–flavour reweighting of the loss (every flavour to
+ * one (pT, eta) shape, and the flavours balanced to equal total weight), every batch
  * replaced by its FGSM version at eps = 0.01, and the 72/8/20 split. Not copied: the original puts a
  * Softmax layer in front of a loss that applies log-softmax itself (a double softmax, which squeezes the
  * probabilities the focal term sees); here the loss sees the network's logits once (docs/defaults.md).
@@ -45,6 +47,7 @@ export const PRESETS: Record<PresetName, TrainPreset> = {
       loss: 'focal',
       focalGamma: 25,
       reweight: true,
+      balanceFlavours: true,
       adversarial: { attack: 'fgsm', eps: 0.01, fraction: TRAIN_DEFAULTS.adversarialFraction, warmupEpochs: TRAIN_DEFAULTS.adversarialWarmup },
     },
     splitFractions: [0.72, 0.08, 0.2],

@@ -30,6 +30,8 @@ export const TRAIN_DEFAULTS = {
   dropout: 0.1,
   /** Reweight every flavour to the b-jet (pT, |eta|) distribution. */
   reweight: false,
+  /** Give every flavour the same total weight in the loss (the paper's flavour balancing). */
+  balanceFlavours: false,
   /** Adversarial training's eps, in training sigma, when it is turned on. */
   adversarialEps: 0.01,
   /** Fraction of batches attacked: 1 = every batch (the paper), 0.5 = every second batch. */

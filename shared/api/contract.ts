@@ -39,6 +39,8 @@ const TrainJob = z.object({
   /** Early stopping: epochs without a lower validation loss. */
   patience: z.number().int().min(1).max(10000).optional(),
   reweight: z.boolean().optional(),
+  /** Every flavour the same total weight in the loss (the paper's flavour balancing). */
+  balanceFlavours: z.boolean().optional(),
   adversarial: z.object({ attack: z.enum(['fgsm', 'ngm', 'pgd']), eps: Eps, fraction: z.number().gt(0).max(1).default(TRAIN_DEFAULTS.adversarialFraction), warmupEpochs: z.number().int().min(0).max(10000).default(TRAIN_DEFAULTS.adversarialWarmup) }).strict().optional(),
   gradPenalty: z.number().min(0).max(1e6).optional(),
   /** A preset (shared/presets.ts) under the settings given; data of another schema fail the job in one sentence. */

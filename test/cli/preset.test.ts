@@ -31,6 +31,7 @@ describe('the stein2022 preset', () => {
     assert.equal(cli.learningRate, 1e-4);
     assert.deepEqual(cli.loss, { name: 'focal', gamma: 25 });
     assert.equal(cli.reweight, true);
+    assert.equal(cli.balanceFlavours, true, 'flavours balanced, as the paper\'s weights are');
     assert.deepEqual(cli.adversarial, { attack: 'fgsm', eps: 0.01, fraction: 1, warmupEpochs: 0 });
     assert.deepEqual(cli.splitFractions, [0.72, 0.08, 0.2]);
     assert.equal(cli.batchSize, 64, 'an option given explicitly wins over the preset');

@@ -44,6 +44,7 @@ export const trainCommand: CommandSpec = {
     norm: { type: 'string' },
     'grad-penalty': { type: 'string' },
     preset: { type: 'string' },
+    'balance-flavours': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   help: [
@@ -62,6 +63,7 @@ export const trainCommand: CommandSpec = {
     ['--hidden 100,100,...', `hidden layer widths (default ${D.hidden.join(',')})`],
     ['--dropout R', `dropout rate (default ${D.dropout})`],
     ['--reweight', 'reweight all flavours to the b-jet pT-eta spectrum'],
+    ['--balance-flavours', 'give every flavour the same total weight in the loss (the paper\'s flavour balancing)'],
     ['--adv fgsm|ngm|pgd', 'adversarial training: batches replaced by attacked ones (dropout active while attacking)'],
     ['--eps E', `adversarial eps in training sigma (default ${D.adversarialEps})`],
     ['--adv-fraction F', `fraction of batches attacked: 1 = every batch (the paper), 0.5 = every second (default ${D.adversarialFraction})`],
@@ -101,6 +103,7 @@ export const trainCommand: CommandSpec = {
           if (v[k] !== undefined) throw new CliError(`--${k} cannot change when resuming; a resumed run keeps its stored config.`, 2);
         }
         if (v.preset !== undefined) throw new CliError('--preset cannot change when resuming; a resumed run keeps its stored config.', 2);
+        if (v['balance-flavours'] !== undefined) throw new CliError('--balance-flavours cannot change when resuming; a resumed run keeps its stored config.', 2);
         if (v.map !== undefined && v.data === undefined) throw new CliError('--map says how to read --data; without --data a resumed run reads its data as it was trained.', 2);
         const data = v.data ? await openData(String(v.data), v, out) : undefined;
         const { stream, blockRows } = openOptions(v);
@@ -122,6 +125,7 @@ export const trainCommand: CommandSpec = {
           epochs,
           seed,
           ...networkOptions(v),
+          balanceFlavours: v['balance-flavours'] ? true : undefined,
           gradPenalty: optionalNumber(v, 'grad-penalty', { min: 0 }),
         };
         if (v.adv !== undefined) {

@@ -22,6 +22,11 @@ export interface TrainConfig {
   dropout: number;
   /** Reweight every flavour to the b-jet (pT, |eta|) distribution in the loss. @default false */
   reweight: boolean;
+  /**
+   * Scale every flavour's jets so that all flavours carry the same total weight in the loss over the
+   * training jets (the paper's flavour balancing; combines with `reweight`). @default false
+   */
+  balanceFlavours: boolean;
   /** Train / validation / test fractions. @default [0.72, 0.08, 0.2] */
   splitFractions: [number, number, number];
   /** Adversarial training: attacked batches replace clean ones. @default null (nominal training) */
@@ -58,6 +63,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   hidden: [...D.hidden],
   dropout: D.dropout,
   reweight: D.reweight,
+  balanceFlavours: D.balanceFlavours,
   splitFractions: [0.72, 0.08, 0.2],
   adversarial: null,
   gradPenalty: D.gradPenalty,
@@ -73,6 +79,7 @@ export interface TrainOptions {
   hidden?: number[];
   dropout?: number;
   reweight?: boolean;
+  balanceFlavours?: boolean;
   gradPenalty?: number;
   loss?: LossName;
   /** The focal loss's gamma; given alone it keeps the default loss (and is stored, unused). */

@@ -16,7 +16,7 @@ import { evaluatePredictions, type EvaluationReport } from '../metrics/evaluate.
 import { Adam } from '../model/adam.ts';
 import { Mlp, type MlpConfig } from '../model/mlp.ts';
 import { loadModelArrays, modelArrays } from '../model/serialize.ts';
-import { ptEtaBinning, ptEtaWeightsFromCells } from '../preprocess/reweight.ts';
+import { balanceClasses, ptEtaBinning, ptEtaWeightsFromCells } from '../preprocess/reweight.ts';
 import { makeSplit, rowsOf, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VAL } from '../preprocess/split.ts';
 import { StandardizerFit, type Standardizer } from '../preprocess/standardize.ts';
 import { Rng } from '../rng.ts';
@@ -121,10 +121,12 @@ function splitRows(p: Prepared, which: number, weights: Float32Array): SplitRows
 
 function jetWeights(p: Prepared): Float32Array {
   const { src, split, stores } = p;
-  if (stores.reweight) {
-    return ptEtaWeightsFromCells(stores.reweight.binning, stores.reweight.cells, src.labels, src.schema.classes.length, rowsOf(split, SPLIT_TRAIN), src.weights);
-  }
-  return src.weights ?? new Float32Array(src.n).fill(1);
+  const C = src.schema.classes.length;
+  const w = stores.reweight
+    ? ptEtaWeightsFromCells(stores.reweight.binning, stores.reweight.cells, src.labels, C, rowsOf(split, SPLIT_TRAIN), src.weights)
+    : src.weights ?? new Float32Array(src.n).fill(1);
+  // A run stored before this setting existed has none: off.
+  return p.config.train.balanceFlavours ? balanceClasses(w, src.labels, C, rowsOf(split, SPLIT_TRAIN)) : w;
 }
 
 function prepareStores(src: JetSource, split: Uint8Array, train: TrainConfig, scratch: string): Promise<SplitStores> {
