@@ -34,12 +34,34 @@ const run = (cmd, argv) => {
   }
   return JSON.parse(r.stdout.trim().split('\n').pop());
 };
-const ours = run(process.execPath, [path.join(root, 'bin', 'tagscape.js'), 'bench', ...common, '--json']);
-const theirs = run('/usr/bin/python3', [peer, ...common, '--threads', '1']);
+// `--rounds R` alternates the two R times and reports the median of each side: on a machine other jobs
+// load, one pair of runs can catch very different loads.
+const rounds = Number(opt('rounds', '1'));
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`bench:peer: --rounds must be a positive integer, not ${opt('rounds')}.`);
+  process.exit(1);
+}
+const oursRuns = [];
+const theirRuns = [];
+for (let r = 0; r < rounds; r++) {
+  oursRuns.push(run(process.execPath, [path.join(root, 'bin', 'tagscape.js'), 'bench', ...common, '--json']));
+  theirRuns.push(run('/usr/bin/python3', [peer, ...common, '--threads', '1']));
+}
 const keys = ['train_nominal_jets_per_s', 'train_fgsm_jets_per_s', 'fgsm_attack_jets_per_s', 'surface_points_per_s'];
+const median = (runs) => {
+  const out = { ...runs[0] };
+  for (const k of keys) {
+    const v = runs.map((x) => x[k]).sort((a, b) => a - b);
+    out[k] = v.length % 2 ? v[(v.length - 1) / 2] : Math.round((v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+  }
+  return out;
+};
+const ours = median(oursRuns);
+const theirs = median(theirRuns);
 const ratios = Object.fromEntries(keys.map((k) => [k, Number((ours[k] / theirs[k]).toFixed(3))]));
 const blas = [theirs.blas, theirs.blas_version, theirs.blas_architecture].filter(Boolean).join(' ');
 const names = { train_nominal_jets_per_s: 'nominal training', train_fgsm_jets_per_s: 'FGSM training', fgsm_attack_jets_per_s: 'FGSM attack', surface_points_per_s: '2D surface' };
 console.log(`Tagscape: backend ${ours.backend}, kernels ${ours.kernels}, ${ours.threads} thread(s); peer: ${theirs.peer}, ${theirs.threads} thread(s), BLAS ${blas || 'unknown'}`);
 for (const k of keys) console.log(`${names[k].padEnd(17)} ${String(ours[k]).padStart(9)} vs ${String(theirs[k]).padStart(9)}  ratio ${ratios[k]}`);
-console.log(JSON.stringify({ tagscape: ours, peer: theirs, ratio: ratios }, null, 2));
+if (rounds > 1) console.log(`(medians of ${rounds} alternating rounds)`);
+console.log(JSON.stringify({ tagscape: ours, peer: theirs, ratio: ratios, rounds: { tagscape: oursRuns, peer: theirRuns } }, null, 2));

@@ -72,6 +72,31 @@ describe('training on the simd kernels', () => {
     assert.ok(Buffer.from(weights[1].flat.buffer).equals(Buffer.from(weights[0].flat.buffer)), 'weights differ between one and two threads');
   });
 
+  it('keeps its wasm memory and the tensor count flat over many steps', () => {
+    const F = 12;
+    const rng = new Rng(3);
+    const model = new Mlp({ inputs: F, outputs: 3, hidden: [32, 32], dropout: 0.1 }, 1);
+    const pool = new FastPool(1);
+    const t = new FastTrainer(model, { name: 'crossentropy', gamma: 2 }, 300, pool, 0.1);
+    const batch = {
+      x: Float32Array.from({ length: 300 * F }, () => rng.normal()),
+      y: Int32Array.from({ length: 300 }, () => rng.int(3)),
+      w: new Float32Array(300).fill(1),
+      frozen: new Uint8Array(300 * F),
+    };
+    type Instance = { memory: { buffer: ArrayBuffer } };
+    // The trainer's own instance (weights, moments) and the pool's (the steps' activations).
+    const instances = () => [(t as unknown as { k: Instance }).k, ...(pool as unknown as { cache: Map<string, Instance> }).cache.values()];
+    const memory = () => instances().reduce((sum, k) => sum + k.memory.buffer.byteLength, 0);
+    t.train(batch, 1e-3, 1, { spec: { kind: 'pgd', eps: 0.1, steps: 3 } });
+    const [bytes, tensors] = [memory(), tf.memory().numTensors];
+    for (let i = 0; i < 200; i++) t.train(batch, 1e-3, i, i % 2 ? { spec: { kind: 'fgsm', eps: 0.1 } } : null);
+    assert.equal(instances().length, 2);
+    assert.equal(memory(), bytes);
+    assert.equal(tf.memory().numTensors, tensors);
+    model.dispose();
+  });
+
   it('the gradient-penalty step has the tfjs path\'s gradient (finite difference along the free input gradient)', () => {
     const F = 8;
     const C = 3;

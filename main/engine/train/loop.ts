@@ -269,7 +269,6 @@ export function freeInputGradient(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, fr
   });
 }
 
-
 /**
  * The input-gradient penalty lambda * <||g||^2> (g = grad_x L over free inputs) needs d/dtheta of a
  * gradient: double backpropagation. tfjs's higher-order gradients drop terms (checked against finite
