@@ -8,7 +8,17 @@ import { definePreset } from '@primeuix/themes';
 
 const shades = [50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950] as const;
 
+/** A toast's text colours: Aura's 600 shades on their pale backgrounds fall short of 4.5:1 in the light scheme. */
+const toastText = (light: number) =>
+  Object.fromEntries((['info', 'success', 'warn', 'error'] as const).map((s) => {
+    const hue = { info: 'blue', success: 'green', warn: 'yellow', error: 'red' }[s];
+    return [s, { color: `{${hue}.${light}}`, detailColor: '{surface.700}' }];
+  }));
+
 export const TagscapePreset = definePreset(Aura, {
+  components: {
+    toast: { colorScheme: { light: toastText(800) } },
+  },
   semantic: {
     primary: Object.fromEntries(shades.map((s) => [s, `{blue.${s}}`])),
     colorScheme: {
