@@ -41,7 +41,7 @@ describe('a Train job\'s loss and training options', () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ loss: 'hinge' }, /^Invalid startJob request at job\.loss: /],
       [{ loss: 'focal', focalGamma: -0.5 }, /^Invalid startJob request at job\.focalGamma: /],
-      [{ loss: 'focal', focalGamma: 11 }, /^Invalid startJob request at job\.focalGamma: /],
+      [{ loss: 'focal', focalGamma: 51 }, /^Invalid startJob request at job\.focalGamma: /],
       [{ loss: 'focal', focalGamma: '2' }, /^Invalid startJob request at job\.focalGamma: /],
       [{ patience: 0 }, /^Invalid startJob request at job\.patience: /],
       [{ reweight: 'yes' }, /^Invalid startJob request at job\.reweight: /],
