@@ -43,7 +43,8 @@ export interface LineChartInput {
   /** Ratio panel: each series over series[ratio.to] at equal x (same binning required for steps). */
   ratio?: { to: number; title?: string; min?: number; max?: number };
   size?: FigureSize;
-  legendPosition?: { left?: number; right?: number; top?: number };
+  /** Where the legend goes; one placed at the bottom needs no head room above the data. @default top right */
+  legendPosition?: { left?: number; right?: number; top?: number; bottom?: number };
 }
 
 function axisRange(values: number[], log: boolean | undefined, min?: number, max?: number): [number, number] {
@@ -95,9 +96,13 @@ export function lineChart(input: LineChartInput): Record<string, unknown> {
   const [xa, xb] = input.x.log ? axisRange(all.map((p) => p[0]), true, input.x.min, input.x.max) : dataAxisRange(all.map((p) => p[0]), input.x.min, input.x.max);
   const [x0, x1] = input.x.integer ? [Math.floor(xa), Math.ceil(xb)] : [xa, xb];
   const [yLo, yHi] = axisRange(all.map((p) => p[1]), input.y.log, input.y.min, input.y.max);
-  // Head room for the experiment label, sample text and legend inside the frame; linear ends on ticks, so
-  // no odd end label (0.665 next to 0.66) crowds the last tick.
-  const aligned = tickAlignedRange(yLo, yHi + 0.35 * (yHi - yLo));
+  // Head room for the experiment label, sample text and legend inside the frame (at least 35%, more for a
+  // long legend: about 17 px a row); linear ends on ticks, so no odd end label (0.665 beside 0.66) crowds the last tick.
+  const plotHeight = size.height - GRID.top - mainBottom;
+  const legendRows = input.legendPosition?.bottom === undefined ? input.series.length : 0;
+  const textRows = input.label.lines?.length ?? 0;
+  const legendShare = Math.min(0.6, (Math.max(legendRows, textRows) * 17 + 40) / plotHeight);
+  const aligned = tickAlignedRange(yLo, yHi + ((yHi - yLo) * legendShare) / (1 - legendShare));
   const y0 = input.y.log || input.y.min !== undefined ? yLo : aligned.min;
   const y1 = input.y.max ?? (input.y.log ? yHi * 10 : aligned.max);
   const grids: object[] = [{ ...GRID, bottom: mainBottom }];

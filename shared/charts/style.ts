@@ -177,7 +177,7 @@ export function legend(data: string[], position: { right?: number; top?: number;
     data,
     orient: 'vertical',
     right: position.right ?? GRID.right + 12,
-    top: position.top ?? GRID.top + 10,
+    top: position.bottom !== undefined ? undefined : (position.top ?? GRID.top + 10),
     left: position.left,
     bottom: position.bottom,
     textStyle: { fontFamily: FONT, fontSize: 13, color: '#000' },

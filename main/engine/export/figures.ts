@@ -8,7 +8,7 @@ import { lineChart, meanBandSeries, type LineSeries } from '../../../shared/char
 import { landscapeMapInput } from '../../../shared/charts/landscape-map.ts';
 import { inputShiftChart } from '../../../shared/charts/ratio-histogram.ts';
 import { rocChart, type RocCurveData, type RocView } from '../../../shared/charts/roc.ts';
-import { PETROFF10, type FigureLabel, type FigureSize } from '../../../shared/charts/style.ts';
+import { GRID, PETROFF10, type FigureLabel, type FigureSize } from '../../../shared/charts/style.ts';
 import { wireframeChart } from '../../../shared/charts/wireframe.ts';
 import { attackKey, type AttackKind, type AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
@@ -199,6 +199,8 @@ async function robustnessFigure(req: FigureRequest, disc: string): Promise<Figur
     option: lineChart({
       series, x: { title: 'ε (training σ)', min: 0 }, y: { title: `${disc} AUC` },
       label: withLines(req.label, [sampleText(data), ...(seeded ? [`mean over seeds, ±1 sd band (${attacks[0].toUpperCase()})`] : [])]), size: req.size,
+      // Bottom left: AUCs fall from the top left, so that corner stays empty and the legend needs no head room.
+      legendPosition: { left: GRID.left + 12, bottom: GRID.bottom + 12 },
     }),
   };
 }
