@@ -17,3 +17,4 @@ export class DenseKernels {
 export type OpName = 'probs' | 'logits' | 'loss' | 'inputGrad' | 'hvp' | 'attack' | 'surface' | 'train';
 export type Share = { lo: number; hi: number } | { parts: number[] };
 export function runOp(cache: Map<string, DenseKernels>, module: WebAssembly.Module, op: OpName, args: Record<string, unknown>, share: Share): void;
+export function takeChunks(cache: Map<string, DenseKernels>, module: WebAssembly.Module, op: OpName, args: Record<string, unknown>, chunks: Share[], sync: Int32Array): void;

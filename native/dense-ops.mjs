@@ -460,6 +460,29 @@ const ops = {
 };
 
 /**
+ * Takes chunks (row ranges or training parts) of one operation until none is left; every thread of the
+ * pool runs this on the same `chunks`, so a thread that is slow (or descheduled on a loaded machine) takes
+ * fewer. sync = [next chunk, chunks in flight, failed]: a thread counts itself in flight before it claims
+ * a chunk and out after finishing it, and the caller waits until nothing is in flight, so no chunk can be
+ * claimed unseen. Each chunk writes only its own outputs, so who takes it changes no result.
+ */
+export function takeChunks(cache, module, op, a, chunks, sync) {
+  for (;;) {
+    Atomics.add(sync, 1, 1);
+    try {
+      const c = Atomics.add(sync, 0, 1);
+      if (c >= chunks.length || Atomics.load(sync, 2) !== 0) return;
+      runOp(cache, module, op, a, chunks[c]);
+    } catch (e) {
+      Atomics.store(sync, 2, 1);
+      throw e;
+    } finally {
+      if (Atomics.sub(sync, 1, 1) === 1) Atomics.notify(sync, 1);
+    }
+  }
+}
+
+/**
  * Runs operation `op` with arguments `a` on this thread's share: rows [lo, hi) for row operations, the
  * listed parts for `train`. Kernel instances are cached per network shape in `cache`.
  */

@@ -1,15 +1,14 @@
-// A worker thread of the fast dense kernels (main/engine/fast/pool.ts): runs its share of each operation
-// on its own wasm instance, then flags completion in the shared control array, which the main thread
-// waits on. Errors are reported there too, with the message in the shared error buffer.
+// A worker thread of the fast dense kernels (main/engine/fast/pool.ts): takes chunks of each operation
+// on its own wasm instance (takeChunks counts it in flight in the operation's shared sync array, which the
+// main thread waits on). An error sets the operation's failed flag and leaves its message in the shared
+// error buffer.
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { runOp } from './dense-ops.mjs';
+import { takeChunks } from './dense-ops.mjs';
 
-const ctrl = new Int32Array(workerData.ctrl);
 const err = new Uint8Array(workerData.err);
 const cache = new Map();
-// A worker that cannot load the kernels still answers every request (with the error): the main thread
-// is blocked until it does.
+// A worker that cannot load the kernels flags every operation it is sent as failed.
 let module = null;
 let loadError = null;
 try {
@@ -18,17 +17,16 @@ try {
   loadError = e;
 }
 
-parentPort.on('message', ({ id, op, args, share }) => {
-  let status = id;
+parentPort.on('message', ({ op, args, chunks, sync }) => {
   try {
-    if (loadError) throw loadError;
-    runOp(cache, module, op, args, share);
+    if (loadError) {
+      Atomics.store(sync, 2, 1);
+      throw loadError;
+    }
+    takeChunks(cache, module, op, args, chunks, sync);
   } catch (e) {
     const text = new TextEncoder().encode(String(e && e.stack ? e.stack : e).slice(0, err.length - 1));
     err.fill(0);
     err.set(text);
-    status = -id;
   }
-  Atomics.store(ctrl, workerData.index, status);
-  Atomics.notify(ctrl, workerData.index);
 });

@@ -182,7 +182,7 @@ export async function fastSurface(req: FastSurfaceRequest, pool = fastPool()): P
   const rowsPerCall = pool.threads * Math.max(1, Math.floor(262144 / Math.max(1, nb * n)));
   for (let a0 = 0; a0 < na; a0 += rowsPerCall) {
     const k = Math.min(rowsPerCall, na - a0);
-    pool.rows('surface', args, k, a0);
+    pool.rows('surface', args, k, a0, 1);
     req.onProgress?.((a0 + k) / na);
     await new Promise((r) => setImmediate(r));
   }

@@ -1,13 +1,13 @@
 /**
  * The simd kernels on several threads: the main thread plus worker_threads (native/dense-worker.mjs),
  * each with its own wasm instance. An operation's arguments are typed arrays on SharedArrayBuffers, so
- * every thread reads the same inputs and writes its own rows (or parts) of the outputs; the main thread
- * does the first share itself and then waits (Atomics.wait) until every worker has flagged its share
- * done. Row operations split rows into contiguous ranges and training steps hand out the fixed gradient
- * parts round-robin, so results do not depend on the thread count.
+ * every thread reads the same inputs; its work is cut into chunks (row ranges, or the fixed gradient parts
+ * of a training step) that the threads take from a shared counter, each writing only its chunk's outputs,
+ * and the main thread waits (Atomics.wait) until no chunk is left or in flight. Results therefore do not
+ * depend on the thread count or on which thread took which chunk.
  */
 import { Worker } from 'node:worker_threads';
-import { GRAD_PARTS, runOp, type DenseKernels, type OpName } from '../../../native/dense-ops.mjs';
+import { GRAD_PARTS, takeChunks, type DenseKernels, type OpName, type Share } from '../../../native/dense-ops.mjs';
 import { denseModule, nativeFile, threadCount } from './kernels.ts';
 
 /** A typed array on a SharedArrayBuffer with `src`'s values (or `length` zeros). */
@@ -23,13 +23,10 @@ export function shared<T extends Float32Array | Float64Array | Int32Array | Uint
 
 export class FastPool {
   private readonly workers: Worker[] = [];
-  private readonly ctrl: Int32Array;
   private readonly err: Uint8Array;
   private readonly cache = new Map<string, DenseKernels>();
-  private nextId = 1;
 
   constructor(readonly threads: number) {
-    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, threads)));
     this.err = new Uint8Array(new SharedArrayBuffer(4096));
   }
 
@@ -38,47 +35,52 @@ export class FastPool {
     const wasm = nativeFile('dense-simd.wasm');
     const script = nativeFile('dense-worker.mjs');
     for (let t = this.workers.length + 1; t < this.threads; t++) {
-      const w = new Worker(script, { workerData: { wasm, ctrl: this.ctrl.buffer, err: this.err.buffer, index: t }, execArgv: [] });
+      const w = new Worker(script, { workerData: { wasm, err: this.err.buffer }, execArgv: [] });
       // Idle workers must not keep a finished command alive.
       w.unref();
       this.workers.push(w);
     }
   }
 
-  /** Runs `op` with `args`; share(t) is thread t's rows or parts (thread 0 is this one). */
-  private run(op: OpName, args: Record<string, unknown>, share: (t: number) => { lo: number; hi: number } | { parts: number[] }): void {
+  /**
+   * Runs `op` over `chunks` on every thread (takeChunks), this one included, and returns once no chunk is
+   * left or in flight.
+   */
+  private run(op: OpName, args: Record<string, unknown>, chunks: Share[]): void {
     const module = denseModule();
-    if (this.threads > 1) this.ensureWorkers();
-    const id = this.nextId++;
-    for (let t = 1; t < this.threads; t++) {
-      Atomics.store(this.ctrl, t, 0);
-      this.workers[t - 1].postMessage({ id, op, args, share: share(t) });
+    const sync = new Int32Array(new SharedArrayBuffer(12));
+    if (this.threads > 1 && chunks.length > 1) {
+      this.ensureWorkers();
+      for (const w of this.workers) w.postMessage({ op, args, chunks, sync });
     }
     let failure: unknown = null;
     try {
-      runOp(this.cache, module, op, args, share(0));
+      takeChunks(this.cache, module, op, args, chunks, sync);
     } catch (e) {
       failure = e;
     }
-    for (let t = 1; t < this.threads; t++) {
-      while (Atomics.load(this.ctrl, t) === 0) Atomics.wait(this.ctrl, t, 0);
-      if (Atomics.load(this.ctrl, t) !== id && failure === null) {
-        const text = new TextDecoder().decode(this.err.slice()).replace(/\0+$/, '');
-        failure = new Error(`A fast-kernel worker failed: ${text}`);
-      }
-    }
+    for (let inFlight = Atomics.load(sync, 1); inFlight !== 0; inFlight = Atomics.load(sync, 1)) Atomics.wait(sync, 1, inFlight);
     if (failure) throw failure;
+    if (Atomics.load(sync, 2) !== 0) {
+      const text = new TextDecoder().decode(this.err.slice()).replace(/\0+$/, '');
+      throw new Error(`A fast-kernel worker failed: ${text || 'no message'}`);
+    }
   }
 
-  /** Row operation over rows [lo, lo + n): contiguous ranges, one per thread. */
-  rows(op: OpName, args: Record<string, unknown>, n: number, lo = 0): void {
-    const per = Math.ceil(n / this.threads);
-    this.run(op, args, (t) => ({ lo: lo + Math.min(n, t * per), hi: lo + Math.min(n, (t + 1) * per) }));
+  /**
+   * Row operation over rows [lo, lo + n): one chunk on one thread, else chunks of at least `minRows` rows,
+   * about four per thread, so a slow thread takes fewer.
+   */
+  rows(op: OpName, args: Record<string, unknown>, n: number, lo = 0, minRows = 128): void {
+    const size = this.threads > 1 ? Math.max(minRows, Math.ceil(n / (4 * this.threads))) : Math.max(1, n);
+    const chunks: Share[] = [];
+    for (let s = 0; s < n; s += size) chunks.push({ lo: lo + s, hi: lo + Math.min(n, s + size) });
+    this.run(op, args, chunks);
   }
 
-  /** A training step's GRAD_PARTS parts, handed out round-robin. */
+  /** A training step's GRAD_PARTS parts, one chunk each. */
   parts(args: Record<string, unknown>): void {
-    this.run('train', args, (t) => ({ parts: Array.from({ length: GRAD_PARTS }, (_, p) => p).filter((p) => p % this.threads === t) }));
+    this.run('train', args, Array.from({ length: GRAD_PARTS }, (_, p) => ({ parts: [p] })));
   }
 
   /** Whether arguments must live on SharedArrayBuffers (more than one thread reads them). */
