@@ -15,6 +15,8 @@ import { loadWhole } from '../engine/data/whole.ts';
 import { summariseData } from '../engine/data/summary.ts';
 import { evaluateLoadedRun, evaluateRunOnSource } from '../engine/evaluate/evaluate-run.ts';
 import { buildFigure } from '../engine/export/figures.ts';
+import { labelData } from '../engine/export/label-data.ts';
+import { figureLabel } from '../../shared/charts/style.ts';
 import type { ExportedFile } from '../engine/export/window-export.ts';
 import { inspectJet } from '../engine/inspect/inspect-jet.ts';
 import { aucTable } from '../engine/metrics/evaluate.ts';
@@ -110,7 +112,8 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
       }
     },
     figure: async ({ plot, runs, data, discriminant, style, attack, view }) => {
-      const fig = await buildFigure({ plot, workspace, runs, data: data ? await dataset(data) : undefined, discriminant, attack, view, label: { preset: style ?? 'cms' } });
+      const jets = data ? await dataset(data) : undefined;
+      const fig = await buildFigure({ plot, workspace, runs, data: jets, discriminant, attack, view, label: figureLabel({ style }, labelData(workspace, runs, jets)) });
       // Wire form: the tick formatter (and any other declared function) survives JSON; EChart.vue revives it.
       return { title: fig.title, option: toWire(fig.option) };
     },

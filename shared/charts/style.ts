@@ -96,6 +96,11 @@ export function figureLabel(req: LabelRequest, data: LabelData): FigureLabel {
   return clean({ preset: 'plain', experiment: NEUTRAL_EXPERIMENT, ...asked, status: data.synthetic ? 'synthetic jets' : 'Private work' });
 }
 
+/** The label of a figure drawn in the window from a data spec as typed ("synthetic:N" or a file): figureLabel's default rule. */
+export function dataSpecLabel(spec: string | undefined, lines?: string[]): FigureLabel {
+  return figureLabel({ lines }, { synthetic: spec?.startsWith('synthetic:') ?? false });
+}
+
 interface AxisOptions {
   name: string;
   type: 'value' | 'log';

@@ -134,7 +134,8 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
     assert.deepEqual(titles.filter((t) => t.includes('Inputs ')).map((t) => t.trim()), [`Inputs ${other} (data page)`], 'one histogram: the input picked last');
     await page.waitForSelector('.maps .chart svg');
     const texts = await page.$$eval('.maps .chart svg text', (t) => t.map((x) => x.textContent ?? ''));
-    for (const t of ['CMS', 'b-jet efficiency', 'light-flavour-jet mistag rate', 'epoch', '0.9']) assert.ok(texts.includes(t), `"${t}" drawn in the previews`);
+    for (const t of ['Tagscape', 'b-jet efficiency', 'light-flavour-jet mistag rate', 'epoch', '0.9']) assert.ok(texts.includes(t), `"${t}" drawn in the previews`);
+    assert.ok(!texts.includes('CMS'), 'no experiment label on synthetic jets unless the CMS style is picked');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export PDF")')]);
     await download.saveAs(path.join(ARTIFACTS, 'shell-export.pdf'));
     const pdf = await bytesOf(download);

@@ -4,10 +4,10 @@ import { DEFAULT_SIZE, figureLabel, type StylePreset } from '../../../shared/cha
 import { initBackend } from '../../engine/backend.ts';
 import { loadDataWithReport } from '../../engine/data/load.ts';
 import { buildFigure, PLOTS, type PlotName } from '../../engine/export/figures.ts';
+import { labelData } from '../../engine/export/label-data.ts';
 import { renderFigure, type FigureFormat } from '../../engine/export/render.ts';
 import type { SurfaceFile } from '../../engine/landscape/run-landscape.ts';
 import { writeFileAtomic } from '../../engine/store/atomic.ts';
-import { Workspace } from '../../engine/store/workspace.ts';
 import { workspaceRuns } from '../../engine/study/seed-group.ts';
 import { numberList, optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { attackBase, attackKind } from '../attack-options.ts';
@@ -109,11 +109,9 @@ export const exportCommand: CommandSpec = {
     }
     const eps = optionalNumber(v, 'eps', { min: 0 });
     const size = { width: optionalNumber(v, 'width', { min: 100 }) ?? DEFAULT_SIZE.width, height: optionalNumber(v, 'height', { min: 100 }) ?? DEFAULT_SIZE.height };
-    // Without --data, the jets are those the first run was trained on.
-    const synthetic = data ? data.source.kind === 'synthetic' : runs.length > 0 && new Workspace(workspace).readJsonIfExists<{ data?: { kind?: string } }>(runs[0], 'config.json')?.data?.kind === 'synthetic';
     const figure = await buildFigure({
       plot, workspace, runs: runs.length || !surface ? runs : [surface.run], data, external,
-      label: figureLabel({ style, status: v.status as string | undefined, sqrtS: optionalNumber(v, 'sqrt-s'), right: v['right-label'] as string | undefined, lines: v.text as string[] | undefined }, { synthetic }),
+      label: figureLabel({ style, status: v.status as string | undefined, sqrtS: optionalNumber(v, 'sqrt-s'), right: v['right-label'] as string | undefined, lines: v.text as string[] | undefined }, labelData(workspace, runs, data)),
       discriminant: v.discriminant as string | undefined,
       attack: v.attack ? { ...attackBase(v), kind: attackKind(v.attack), eps: eps ?? 0.05 } : undefined,
       attacks: v.attacks ? String(v.attacks).split(',').map((a) => attackKind(a.trim(), '--attacks')) : undefined,
