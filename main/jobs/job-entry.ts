@@ -60,14 +60,22 @@ export async function runJob(spec: JobSpec, workspace: string, signal: AbortSign
       }
     }
     case 'robustness': {
-      const [{ loadWhole }, { robustnessScan }] = await Promise.all([import('../engine/data/whole.ts'), import('../engine/robustness/scan.ts')]);
-      const data = await loadWhole(spec.data, { purpose: 'a robustness scan' });
-      return robustnessScan({ workspace, runs: spec.runs, data, attacks: spec.attacks, eps: spec.eps, shifts: spec.shifts, onProgress: (d, t, label) => send({ type: 'progress', progress: d / t, message: label }) });
+      const [{ openForRows }, { robustnessScan }] = await Promise.all([import('../engine/data/whole.ts'), import('../engine/robustness/scan.ts')]);
+      const data = await openForRows(spec.data, { purpose: 'a robustness scan' });
+      try {
+        return await robustnessScan({ workspace, runs: spec.runs, data, attacks: spec.attacks, eps: spec.eps, shifts: spec.shifts, onProgress: (d, t, label) => send({ type: 'progress', progress: d / t, message: label }) });
+      } finally {
+        await data.close();
+      }
     }
     case 'landscape': {
-      const [{ loadWhole }, { computeLandscape }] = await Promise.all([import('../engine/data/whole.ts'), import('../engine/landscape/run-landscape.ts')]);
-      const data = await loadWhole(spec.data, { purpose: 'a loss surface' });
-      return computeLandscape({ workspace, ...spec, data, onProgress: (f) => send({ type: 'progress', progress: f, message: `surface ${(100 * f).toFixed(0)}%` }) });
+      const [{ openForRows }, { computeLandscape, needsAllJets }] = await Promise.all([import('../engine/data/whole.ts'), import('../engine/landscape/run-landscape.ts')]);
+      const data = await openForRows(spec.data, { purpose: 'a loss surface', whole: needsAllJets(spec.directions) });
+      try {
+        return await computeLandscape({ workspace, ...spec, data, onProgress: (f) => send({ type: 'progress', progress: f, message: `surface ${(100 * f).toFixed(0)}%` }) });
+      } finally {
+        await data.close();
+      }
     }
     case 'scanTask': {
       // The same call as `tagscape scan task`: train (or resume) the task's run, evaluate it, write its result.

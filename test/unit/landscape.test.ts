@@ -7,6 +7,7 @@ import { gradients, hessianVector, principalAxes, topHessianEigen } from '../../
 import { symmetricEigen } from '../../main/engine/landscape/linalg.ts';
 import { computeLandscape, surfaceCsv } from '../../main/engine/landscape/run-landscape.ts';
 import { offsets } from '../../main/engine/landscape/surface.ts';
+import { memorySource, rowRanges, type JetSource } from '../../main/engine/data/source.ts';
 import { Mlp } from '../../main/engine/model/mlp.ts';
 import { Rng } from '../../main/engine/rng.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
@@ -194,5 +195,18 @@ describe('loss surfaces and curvature', () => {
     assertClose(phys[250], data.features[jet * 67 + j], 1e-4, 'physical centre');
     assert.ok(phys[500] > phys[250] && phys[250] > phys[0], 'physical values increase along the axis');
     assertClose(s.axes[0].offsets[500] - s.axes[0].offsets[0], 0.01, 1e-9, 'total width 0.01 sigma');
+  });
+
+  it('reads only the scanned jets of a source, and gives the surface of the data loaded whole', async () => {
+    const read: number[] = [];
+    const mem = memorySource(data);
+    // A source read 100 rows at a time that records every row it hands out.
+    const src: JetSource = { ...mem, inMemory: false, blocks: () => rowRanges(0, data.n, 100), readRows: async (s, e) => (read.push(e - s), mem.readRows(s, e)) };
+    const req = { workspace: ws, runs: ['nom', 'adv'], jets: 40, className: 'b', directions: ['gradient', 'random'], span: 0.1, grid: 5, curvature: true };
+    const { seconds: _a, ...fromSource } = await computeLandscape({ ...req, data: src });
+    const { seconds: _b, ...whole } = await computeLandscape({ ...req, data });
+    assert.deepEqual(fromSource, whole);
+    const rowsRead = read.reduce((a, b) => a + b, 0);
+    assert.ok(rowsRead < data.n / 2, `read ${rowsRead} of ${data.n} rows for 40 jets`);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { epsFactorsFromJson } from '../../main/engine/attacks/factors.ts';
 import { evaluateRun } from '../../main/engine/evaluate/evaluate-run.ts';
+import { memorySource, rowRanges, type JetSource } from '../../main/engine/data/source.ts';
 import { jsDivergence, klDivergence } from '../../main/engine/metrics/divergence.ts';
 import { robustnessScan, worstCase, type ScanRow } from '../../main/engine/robustness/scan.ts';
 import { DEEPCSV_SCHEMA } from '../../shared/schema/deepcsv.ts';
@@ -53,6 +54,20 @@ describe('robustness scan', () => {
     assert.deepEqual(again.results.map((r) => r.auc), scan.results.map((r) => r.auc), 'cached sets give the same numbers');
     const worst = scan.worst_case.find((w) => w.eps === 0.2)!;
     assert.equal(worst.auc.BvL, Math.min(...scan.results.filter((r) => r.eps === 0.2).map((r) => r.auc.BvL!)));
+  });
+
+  it('a source streamed by rows gives the scan of the data loaded whole, input shifts and cached sets included', async () => {
+    const reads: Array<[number, number]> = [];
+    const mem = memorySource(data);
+    const src: JetSource = { ...mem, inMemory: false, blocks: () => rowRanges(0, data.n, 100), readRows: async (s, e) => (reads.push([s, e]), mem.readRows(s, e)) };
+    // eps 0.15 is not cached yet: the source's scan attacks and writes the sets, the whole load's finds them.
+    const req = { workspace: ws, runs: ['nom'], attacks: ['fgsm' as const, 'pgd' as const], eps: [0, 0.15], shifts: { attack: 'fgsm' as const, eps: 0.15 } };
+    const streamed = await robustnessScan({ ...req, data: src });
+    const whole = await robustnessScan({ ...req, data });
+    assert.ok(reads.length > 0 && reads.every(([s, e]) => e - s <= 100), 'read a block at a time');
+    assert.ok(streamed.results.some((r) => r.eps > 0 && !r.cached) && whole.results.every((r) => r.eps === 0 || r.cached), 'the streamed scan wrote the sets the whole scan read');
+    const strip = (x: typeof whole) => ({ ...x, results: x.results.map(({ cached: _, ...r }) => r) });
+    assert.deepEqual(strip(streamed), strip(whole));
   });
 
   it('worst case picks the lowest AUC per discriminant and keeps nulls', () => {

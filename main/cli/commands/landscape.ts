@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { loadWhole } from '../../engine/data/whole.ts';
-import { computeLandscape, surfaceCsv } from '../../engine/landscape/run-landscape.ts';
+import { openForRows } from '../../engine/data/whole.ts';
+import { computeLandscape, needsAllJets, surfaceCsv } from '../../engine/landscape/run-landscape.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../engine/store/atomic.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { bar, CliError, makeOut } from '../output.ts';
@@ -60,20 +60,21 @@ export const landscapeCommand: CommandSpec = {
     if (v.jet !== undefined && v.jets !== undefined) throw new CliError('Give either --jet J or --jets N, not both.', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = await loadWhole(requireString(v, 'data', 'landscape'), { purpose: 'a loss surface' });
+    const directions = dirText.split(',').map((s) => s.trim());
+    // Only the scanned jets are read from an HDF5 or Parquet file; principal axes need the training jets whole.
+    const data = await openForRows(requireString(v, 'data', 'landscape'), { purpose: 'a loss surface', whole: needsAllJets(directions) });
     const surface = await computeLandscape({
-      workspace, runs, data,
+      workspace, runs, data, directions,
       jet: optionalNumber(v, 'jet', { integer: true, min: 0 }),
       jets: optionalNumber(v, 'jets', { integer: true, min: 1 }),
       className: v.class as string | undefined,
-      directions: dirText.split(',').map((s) => s.trim()),
       span: optionalNumber(v, 'span', { min: 0 }),
       grid: optionalNumber(v, 'grid', { integer: true, min: 1 }),
       normalisation: norm as 'linf' | 'l2' | 'sigma' | undefined,
       seed: optionalNumber(v, 'seed', { integer: true, min: 0 }),
       moveFrozen: Boolean(v['move-frozen']),
       onProgress: (f) => out.progress.update(`${bar(f)} ${(100 * f).toFixed(0)}%`),
-    });
+    }).finally(() => data.close());
     if (v.out) writeJsonAtomic(path.resolve(String(v.out)), surface);
     if (v.csv) writeFileAtomic(path.resolve(String(v.csv)), surfaceCsv(surface));
     const grid = `${surface.axes[0].offsets.length} x ${surface.axes[1]?.offsets.length ?? 1}`;

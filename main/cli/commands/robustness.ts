@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { loadWhole } from '../../engine/data/whole.ts';
+import { openForRows } from '../../engine/data/whole.ts';
 import { robustnessScan } from '../../engine/robustness/scan.ts';
 import { workspaceRuns } from '../../engine/study/seed-group.ts';
 import { numberList, requireString, type CommandSpec } from '../args.ts';
@@ -41,12 +41,13 @@ export const robustnessCommand: CommandSpec = {
     if (!eps || eps.some((e) => e < 0)) throw new CliError('--eps needs a comma-separated list of sizes >= 0.', 2);
     const backend = await initBackend();
     out.note(`backend: ${backend.name}`);
-    const data = await loadWhole(requireString(v, 'data', 'robustness'), { purpose: 'a robustness scan' });
+    // Only the evaluated rows are read from an HDF5 or Parquet file.
+    const data = await openForRows(requireString(v, 'data', 'robustness'), { purpose: 'a robustness scan' });
     const scan = await robustnessScan({
       workspace, runs, data, attacks, eps, attackRun: v['attack-run'] as string | undefined,
       base: attackBase(v), options: attackOptions(v, data.schema),
       onProgress: (done, total, label) => out.progress.update(`${bar(done / total)} ${label}`),
-    });
+    }).finally(() => data.close());
     const discs = Object.keys(scan.results[0]?.auc ?? {});
     const human = [
       `${'run'.padEnd(14)} ${'attack'.padEnd(7)} ${'eps'.padStart(7)}  ${discs.map((d) => d.padStart(7)).join(' ')}`,

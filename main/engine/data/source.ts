@@ -108,3 +108,16 @@ export async function forEachRowBatch(
   }
   if (r < rows.length) throw new Error(`Row ${rows[r]} is outside the source's ${src.n} jets.`);
 }
+
+/**
+ * Only the given jets (ascending row indices) of a source, as a dataset of rows.length jets in that order:
+ * what a step that uses a few jets of a large file reads, instead of the file whole.
+ */
+export async function readSelected(src: JetSource, rows: Uint32Array): Promise<JetDataset> {
+  const F = src.schema.features.length;
+  const features = new Float32Array(rows.length * F);
+  await forEachRowBatch(src, rows, Math.max(1, rows.length), (first, batch) => features.set(batch, first * F));
+  const labels = Int32Array.from(rows, (i) => src.labels[i]);
+  const weights = src.weights ? Float32Array.from(rows, (i) => src.weights![i]) : undefined;
+  return { schema: src.schema, n: rows.length, features, labels, weights, source: src.source };
+}

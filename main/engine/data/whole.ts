@@ -1,6 +1,6 @@
 /**
  * Loading data whole, for the work that needs every jet in memory at once: robustness scans (attacks over
- * the evaluated set), loss surfaces, Inspect and the Data page. Such work holds several copies of the
+ * the evaluated set), loss surfaces along principal axes, Inspect and the Data page. Such work holds several copies of the
  * jets, so a file beyond what the machine can hold is refused with one sentence before it is read,
  * instead of ending in an out-of-memory crash. Training and evaluation stream large files instead
  * (open.ts) and are not limited.
@@ -11,6 +11,8 @@ import path from 'node:path';
 import { DEEPCSV_SCHEMA } from '../schema/index.ts';
 import type { JetDataset } from './dataset.ts';
 import { loadData, parseSyntheticSpec, type LoadOptions } from './load.ts';
+import { canStream, openJets } from './open.ts';
+import { memorySource, type JetSource } from './source.ts';
 
 /**
  * Bytes a whole load may take: an eighth of the memory (of the container's limit where one is set).
@@ -69,4 +71,20 @@ export function checkWholeLoad(spec: string, options: Pick<WholeLoadOptions, 'pu
 export async function loadWhole(spec: string, options: WholeLoadOptions = {}): Promise<JetDataset> {
   checkWholeLoad(spec, options);
   return loadData(spec, { seed: options.seed, map: options.map });
+}
+
+/**
+ * Jets of which a step reads only some rows (the jets of a loss surface, the test split of a robustness
+ * scan): an HDF5 or Parquet file is opened to be read by rows, so only those rows are ever in memory;
+ * any other format, or `whole`, is loaded whole behind the size check. Close the source when done.
+ */
+export async function openForRows(
+  spec: string,
+  options: WholeLoadOptions & {
+    /** Load the jets whole even from a file that can be read by rows (the step needs them all). @default false */
+    whole?: boolean;
+  } = {},
+): Promise<JetSource> {
+  if (options.whole || options.map || !canStream(spec)) return memorySource(await loadWhole(spec, options));
+  return openJets(spec, { stream: true, seed: options.seed });
 }

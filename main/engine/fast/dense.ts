@@ -61,6 +61,32 @@ const BLOCK = 32768;
 type RowArray = Float32Array | Int32Array | Uint8Array;
 
 /**
+ * rowOp's shared blocks, one per argument, reused by every call. A fresh SharedArrayBuffer per block
+ * stays alive until every worker that was sent it collects garbage, which a worker allocating little
+ * rarely does: 1M rows on two threads held about a gigabyte of spent blocks. Reusing them bounds the
+ * shared memory by one block per argument. Safe because pool.rows returns only when no chunk is in flight.
+ */
+const staging = new Map<string, RowArray>();
+
+/** A shared array of `length` values of `Ctor` for argument `name`: the staging one, grown if needed. */
+function staged<T extends RowArray>(name: string, Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  let a = staging.get(name) as T | undefined;
+  if (!a || a.constructor !== Ctor || a.length < length) {
+    a = shared(Ctor, length);
+    staging.set(name, a);
+  }
+  return a.subarray(0, length) as T;
+}
+
+/** `a` copied into argument `name`'s staging block when threads share the work (itself otherwise, or when already shared). */
+function shareBlock<T extends RowArray>(pool: FastPool, name: string, a: T): T {
+  if (!pool.sharing || a.buffer instanceof SharedArrayBuffer) return a;
+  const out = staged(name, a.constructor as never, a.length) as T;
+  out.set(a);
+  return out;
+}
+
+/**
  * Runs row operation `op` over n rows, a block at a time: each per-row input ([array, values per row])
  * is sliced (and copied to shared memory only when threads share it), and the outputs (outWidth values
  * per row) are gathered into one plain array. Rows are independent, so blocks change no result; dropout
@@ -72,8 +98,8 @@ function rowOp(pool: FastPool, op: OpName, n: number, fixed: Record<string, unkn
   for (let s = 0; s < n; s += BLOCK) {
     const e = Math.min(n, s + BLOCK);
     const args: Record<string, unknown> = { ...fixed, drop: drop ? { ...drop, row0: s } : null };
-    for (const [k, v] of Object.entries(perRow)) args[k] = v ? share(pool, v[0].subarray(s * v[1], e * v[1])) : null;
-    const out = pool.sharing ? shared(Float32Array, (e - s) * outWidth) : result.subarray(s * outWidth, e * outWidth);
+    for (const [k, v] of Object.entries(perRow)) args[k] = v ? shareBlock(pool, k, v[0].subarray(s * v[1], e * v[1])) : null;
+    const out = pool.sharing ? staged('out', Float32Array, (e - s) * outWidth) : result.subarray(s * outWidth, e * outWidth);
     pool.rows(op, { ...args, out }, e - s);
     if (pool.sharing) result.set(out, s * outWidth);
   }

@@ -21,6 +21,8 @@ export interface CurvatureRequest extends JetSelection {
   workspace: string;
   runs: string[];
   data: JetDataset;
+  /** The jets, already chosen (ascending row indices into data); instead of selecting them from the selection. */
+  rows?: Uint32Array;
   /** Half-width of the L-inf box for the loss range, in sigma. @default 0.01 */
   eps?: number;
   /** Power-iteration steps. @default 30 */
@@ -100,7 +102,7 @@ export function curvature(req: CurvatureRequest): CurvatureResult[] {
   const { data } = req;
   const schema = data.schema;
   const F = schema.features.length;
-  let rows: Uint32Array | null = null;
+  let rows: Uint32Array | null = req.rows ?? null;
   for (const name of req.runs) {
     const run = loadRun(req.workspace, name);
     try {

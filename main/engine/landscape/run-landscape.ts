@@ -8,6 +8,7 @@
  */
 import { frozenMask } from '../attacks/frozen.ts';
 import type { JetDataset } from '../data/dataset.ts';
+import { asSource, readSelected, readWhole, type JetSource } from '../data/source.ts';
 import { activeBackend } from '../backend.ts';
 import { rowsOf, SPLIT_TRAIN } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
@@ -22,7 +23,8 @@ import { lossSurface, offsets } from './surface.ts';
 export interface LandscapeRequest extends JetSelection {
   workspace: string;
   runs: string[];
-  data: JetDataset;
+  /** The jets: loaded whole, or a source of which only the scanned jets are read (all of it for pcaK directions). */
+  data: JetDataset | JetSource;
   /** Two directions (or one for a 1D profile): feature names, fgsm, gradient, hessian, random, pcaK. */
   directions: string[];
   /** Half-width of the scan in the directions' units. @default 1 */
@@ -94,12 +96,17 @@ function toRunUnits(run: LoadedRun, dPhys: Float32Array, F: number): Float32Arra
   return out;
 }
 
+/** Whether these directions need every jet in memory (principal axes are taken over the training jets), not only the scanned ones. */
+export function needsAllJets(directions: string[]): boolean {
+  return directions.some((d) => /^pca\d+$/i.test(d.trim()));
+}
+
 export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFile> {
   const t0 = performance.now();
   if (req.runs.length === 0) throw new Error('A loss surface needs at least one run.');
   if (req.directions.length < 1 || req.directions.length > 2) throw new Error('Give one direction (1D profile) or two (2D surface).');
-  const { data } = req;
-  const schema = data.schema;
+  const src = asSource(req.data);
+  const schema = src.schema;
   const F = schema.features.length;
   const specs = req.directions.map((t) => parseDirection(t, schema));
   const grid = req.grid ?? 51;
@@ -111,10 +118,15 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
   const runs = req.runs.map((r) => loadRun(req.workspace, r));
   try {
     const first = runs[0];
-    const jets = selectJets(first, data, req);
-    const x = applyStandardizer(data.features, schema, first.standardizer, jets);
-    const labels = Int32Array.from(jets, (i) => data.labels[i]);
-    const frozen = frozenMask(data.features, schema, jets);
+    const jets = selectJets(first, src, req);
+    // Principal axes need the training jets; every other direction only the scanned jets, so only those are read.
+    const pca = specs.some((s) => s.kind === 'pca');
+    const data = pca ? await readWhole(src) : await readSelected(src, jets);
+    // The scanned jets' rows in `data`.
+    const at = pca ? jets : Uint32Array.from(jets, (_, i) => i);
+    const x = applyStandardizer(data.features, schema, first.standardizer, at);
+    const labels = Int32Array.from(at, (i) => data.labels[i]);
+    const frozen = frozenMask(data.features, schema, at);
     if (req.jet !== undefined && !req.moveFrozen) {
       for (const s of specs.filter((d) => d.kind === 'feature')) {
         const j = schema.features.findIndex((f) => f.name === s.feature);
@@ -122,7 +134,7 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
       }
     }
     let principal: number[][] | undefined;
-    if (specs.some((s) => s.kind === 'pca')) {
+    if (pca) {
       const trainRows = data.source.hash === first.config.data.hash ? rowsOf(first.split, SPLIT_TRAIN) : Uint32Array.from({ length: data.n }, (_, i) => i);
       principal = principalAxes(applyStandardizer(data.features, schema, first.standardizer, trainRows), frozenMask(data.features, schema, trainRows), schema).vectors;
     }
@@ -137,7 +149,7 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
     const share = req.curvature ? 0.8 : 1;
     for (const [k, run] of runs.entries()) {
       const same = run === first;
-      const xr = same ? x : applyStandardizer(data.features, schema, run.standardizer, jets);
+      const xr = same ? x : applyStandardizer(data.features, schema, run.standardizer, at);
       const d1r = same ? d1 : toRunUnits(run, physicalDirections(first, d1, F), F);
       const d2r = same ? d2 : toRunUnits(run, physicalDirections(first, d2, F), F);
       const loss = await lossSurface({
@@ -151,7 +163,7 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
       surfaces.push(entry);
     }
     const curvatures = req.curvature
-      ? curvature({ workspace: req.workspace, runs: req.runs, data, jet: req.jet, jets: req.jets, className: req.className, eps: fgsmEps, seed }).map(({ per_jet: _, ...summary }) => summary)
+      ? curvature({ workspace: req.workspace, runs: req.runs, data, rows: at, eps: fgsmEps, seed }).map(({ per_jet: _, ...summary }) => summary)
       : undefined;
     req.onProgress?.(1);
     const axes: SurfaceAxis[] = specs.map((s, k) => {
@@ -161,7 +173,7 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
         // A feature axis is the unit vector of that input (every normalisation leaves it at 1).
         const step = first.standardizer.std[j];
         const perJet = jets.length === 1;
-        const base = perJet ? data.features[jets[0] * F + j] : 0;
+        const base = perJet ? data.features[at[0] * F + j] : 0;
         axis.physical = { unit: schema.features[j].unit, values: axis.offsets.map((o) => base + o * step), meaning: perJet ? 'value' : 'shift' };
       }
       return axis;

@@ -1,4 +1,4 @@
-import type { JetDataset } from '../data/dataset.ts';
+import type { JetSource } from '../data/source.ts';
 import { rowsForRun } from '../evaluate/evaluate-run.ts';
 import type { LoadedRun } from '../store/run-model.ts';
 
@@ -11,7 +11,8 @@ export interface JetSelection {
   className?: string;
 }
 
-export function selectJets(run: LoadedRun, data: JetDataset, sel: JetSelection): Uint32Array {
+/** Row indices of the jets to scan, chosen from the labels alone (the features are not read). */
+export function selectJets(run: LoadedRun, data: Pick<JetSource, 'schema' | 'n' | 'labels' | 'source'>, sel: JetSelection): Uint32Array {
   if (sel.jet !== undefined) {
     if (!Number.isInteger(sel.jet) || sel.jet < 0 || sel.jet >= data.n) throw new Error(`--jet must be a row index 0..${data.n - 1} of the data file, not ${sel.jet}.`);
     if (sel.className && data.schema.classes[data.labels[sel.jet]] !== sel.className) {

@@ -25,7 +25,13 @@ function rowsHash(rows: ArrayLike<number>): string {
   return sha256Text(Buffer.from(Uint32Array.from(rows).buffer).toString('base64'));
 }
 
-export async function attackCached(workspace: string, attacker: LoadedRun, data: JetDataset, rows: ArrayLike<number>, spec: AttackSpec, options: AttackOptions = {}): Promise<CachedAttack> {
+/**
+ * The attacked jets `rows` (row indices in the data file, which key the cache), found in `data` at
+ * positions `at`: the rows themselves when data is the file loaded whole, else where those rows were read.
+ */
+export async function attackCached(
+  workspace: string, attacker: LoadedRun, data: JetDataset, rows: ArrayLike<number>, spec: AttackSpec, options: AttackOptions = {}, at: ArrayLike<number> = rows,
+): Promise<CachedAttack> {
   const ws = new Workspace(workspace);
   const name = attacker.config.name;
   const key = sha256Text(
@@ -51,9 +57,9 @@ export async function attackCached(workspace: string, attacker: LoadedRun, data:
   }
   const result = attackJets({
     model: attacker.model, standardizer: attacker.standardizer, schema: data.schema, loss: attacker.config.train.loss,
-    raw: data.features, labels: data.labels, rows, spec, options,
+    raw: data.features, labels: data.labels, rows: at, spec, options,
   });
-  await writeAttackedSet(h5, data, rows, result.raw, { attack: attackKey(spec), attack_run: name, data: data.source.spec });
+  await writeAttackedSet(h5, data, rows, result.raw, { attack: attackKey(spec), attack_run: name, data: data.source.spec }, at);
   writeJsonAtomic(meta, { attack: attackKey(spec), spec, attack_run: name, data: data.source.spec, data_hash: data.source.hash, stats: result.stats });
   return { raw: result.raw, stats: result.stats, key, cached: false };
 }
@@ -64,11 +70,12 @@ const WRITE_BLOCK_ROWS = 8192;
 /**
  * Attacked jets in the data-file layout, with `source_index` = row in the input file. The features are
  * written a block at a time (a chunked dataset), so writing costs one block of h5wasm heap, not a copy of the set.
+ * `at`: the rows' positions in `data` (see attackCached).
  */
-export async function writeAttackedSet(file: string, data: JetDataset, rows: ArrayLike<number>, raw: Float32Array, attributes: Record<string, string>): Promise<void> {
+export async function writeAttackedSet(file: string, data: JetDataset, rows: ArrayLike<number>, raw: Float32Array, attributes: Record<string, string>, at: ArrayLike<number> = rows): Promise<void> {
   const F = data.schema.features.length;
-  const labels = Int32Array.from(rows, (i) => data.labels[i]);
-  const weights = data.weights ? Float32Array.from(rows, (i) => data.weights![i]) : undefined;
+  const labels = Int32Array.from(at, (i) => data.labels[i]);
+  const weights = data.weights ? Float32Array.from(at, (i) => data.weights![i]) : undefined;
   const options = { extra: { source_index: Int32Array.from(rows) }, attributes };
   if (rows.length === 0) {
     await writeJetsH5(file, { schema: data.schema, n: 0, features: raw, labels, weights, source: data.source }, options);

@@ -8,6 +8,8 @@
  */
 import type { AttackKind, AttackOptions, AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
+import { asSource, readSelected, readWhole, type JetSource } from '../data/source.ts';
+import { wholeLoadLimit } from '../data/whole.ts';
 import { predictRaw, rowsForRun } from '../evaluate/evaluate-run.ts';
 import { aucTable, evaluatePredictions } from '../metrics/evaluate.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
@@ -19,7 +21,8 @@ import { shiftsOfRows, type FeatureShift } from './input-shifts.ts';
 export interface ScanRequest {
   workspace: string;
   runs: string[];
-  data: JetDataset;
+  /** The jets: loaded whole, or a source of which only each run's evaluated rows (its test split) are read. */
+  data: JetDataset | JetSource;
   attacks: AttackKind[];
   eps: number[];
   /** Generate every attack with this run's model (transfer attack). @default each evaluated run */
@@ -81,13 +84,26 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
   };
   const total = req.runs.length * (req.attacks.length * req.eps.length + (req.shifts ? 1 : 0));
   let done = 0;
+  const src = asSource(req.data);
+  const whole = src.inMemory ? await readWhole(src) : null;
+  // The evaluated rows last read from a file, kept while the next run evaluates the same rows.
+  let picked: { rows: Uint32Array; data: JetDataset } | null = null;
+  const sameRows = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
   try {
     for (const runName of req.runs) {
       const run = load(runName);
       const attacker = load(req.attackRun ?? runName);
-      const { rows, split } = rowsForRun(run, req.data);
-      const labels = Int32Array.from(rows, (i) => req.data.labels[i]);
-      const clean = aucTable(evaluatePredictions(req.data.schema, predictRaw(run, req.data.schema, req.data.features, rows), labels));
+      const { rows, split } = rowsForRun(run, src);
+      // The evaluated jets: in place in data loaded whole, else only their rows, read from the file.
+      if (!whole && !(picked && sameRows(picked.rows, rows))) {
+        checkRowsFit(src, rows.length);
+        picked = null; // the previous run's rows can go before these are read
+        picked = { rows, data: await readSelected(src, rows) };
+      }
+      const data = whole ?? picked!.data;
+      const at = whole ? rows : Uint32Array.from(rows, (_, i) => i);
+      const labels = Int32Array.from(at, (i) => data.labels[i]);
+      const clean = aucTable(evaluatePredictions(data.schema, predictRaw(run, data.schema, data.features, at), labels));
       for (const kind of req.attacks) {
         for (const eps of req.eps) {
           req.onProgress?.(done, total, `${runName} ${kind} eps=${eps}`);
@@ -96,8 +112,8 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
           let cached = false;
           if (eps > 0) {
             const spec: AttackSpec = { ...req.base, kind, eps };
-            const attacked = await attackCached(req.workspace, attacker, req.data, rows, spec, req.options);
-            auc = aucTable(evaluatePredictions(req.data.schema, predictRaw(run, req.data.schema, attacked.raw), labels));
+            const attacked = await attackCached(req.workspace, attacker, data, rows, spec, req.options, at);
+            auc = aucTable(evaluatePredictions(data.schema, predictRaw(run, data.schema, attacked.raw), labels));
             moved = attacked.stats.moved_fraction;
             cached = attacked.cached;
           }
@@ -108,8 +124,8 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
       if (req.shifts) {
         const { attack, eps, bins } = req.shifts;
         req.onProgress?.(done, total, `${runName} input shifts, ${attack} eps=${eps}`);
-        const attacked = await attackCached(req.workspace, attacker, req.data, rows, { ...req.base, kind: attack, eps }, req.options);
-        const features = shiftsOfRows(req.data, rows, attacked.raw, attacked.stats.mean_abs_delta_sigma, { bins });
+        const attacked = await attackCached(req.workspace, attacker, data, rows, { ...req.base, kind: attack, eps }, req.options, at);
+        const features = shiftsOfRows(data, at, attacked.raw, attacked.stats.mean_abs_delta_sigma, { bins });
         shifts.push({ run: runName, attack_run: attacker.config.name, attack, eps, jets: rows.length, features });
         done++;
       }
@@ -121,6 +137,15 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
     results, worst_case: worstCase(results), ...(req.shifts ? { input_shifts: shifts } : {}),
     ...(formsSeedGroup(req.runs) ? { seed_groups: aggregateScan(results, seedGroupOf) } : {}),
   };
+}
+
+/** Refuse, in one sentence, evaluated rows of a file too many to hold here (wholeLoadLimit, as for a whole load). */
+function checkRowsFit(src: JetSource, rows: number): void {
+  const bytes = rows * src.schema.features.length * 4;
+  const limit = wholeLoadLimit();
+  if (bytes > limit) {
+    throw new Error(`${src.source.spec}: a robustness scan holds the ${rows} jets it evaluates in memory (${Math.round(bytes / 1e6)} MB), more than the ${Math.round(limit / 1e6)} MB a whole load may take on this machine; use a file with fewer jets.`);
+  }
 }
 
 export function worstCase(rows: ScanRow[]): WorstCase[] {
