@@ -172,7 +172,12 @@ function attackRows(k, a, lo, n, drop) {
   const xa = Float32Array.from(x0);
   if (spec.kind === 'fgsm') {
     const g = grad(x0, false);
-    for (let e = 0; e < count; e++) xa[e] = x0[e] + Math.fround(epsVec[e % F] * Math.sign(g[e]));
+    for (let i = 0, e = 0; i < n; i++) {
+      for (let j = 0; j < F; j++, e++) {
+        // g = 0 (or frozen) leaves the entry as it is; otherwise x0 + eps * sign(g), rounded as tfjs rounds it.
+        if (g[e] !== 0 && !frozen[e]) xa[e] = x0[e] + Math.fround(g[e] > 0 ? epsVec[j] : -epsVec[j]);
+      }
+    }
     restrict(x0, xa, frozen, cap, count);
     return xa;
   }
