@@ -51,8 +51,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === '--version' || name === '-v') {
     // Which backend the jobs would compute on matters as much as the version (a tenth of the speed on wasm).
-    const { describeBackend, initBackend } = await import('../engine/backend.ts');
-    process.stdout.write(`tagscape ${TAGSCAPE_VERSION}\nbackend: ${describeBackend(await initBackend())}\n`);
+    const { describeBackend } = await import('../engine/backend.ts');
+    const { engineInfo } = await import('../engine/engine-info.ts');
+    process.stdout.write(`tagscape ${TAGSCAPE_VERSION}\nbackend: ${describeBackend(await engineInfo())}\n`);
     return 0;
   }
   const cmd = COMMANDS.find((c) => c.name === name);

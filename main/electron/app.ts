@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, screen, session, shell, utilityProcess, type WebContents } from 'electron';
-import { describeBackend, initBackend } from '../engine/backend.ts';
+import { describeBackend } from '../engine/backend.ts';
+import { engineInfo } from '../engine/engine-info.ts';
 import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import { writeJsonAtomic } from '../engine/store/atomic.ts';
 import { JobManager } from '../jobs/job-manager.ts';
@@ -96,7 +97,7 @@ function recentFiles(file: string) {
 }
 
 async function start(): Promise<void> {
-  const backend = await initBackend();
+  const backend = await engineInfo();
   // The same default workspace as `npm start` without Electron, so runs show up in both.
   const workspace = process.env.TAGSCAPE_WORKSPACE ?? path.join(os.homedir(), '.tagscape', 'workspace');
   const jobs = new JobManager({ workspace, spawn: () => utilityJobProcess(utilityProcess.fork, JOB_ENTRY) });

@@ -23,6 +23,11 @@ export interface BackendInfo {
   fallbacks: string[];
   /** Unless native TensorFlow runs: one sentence saying why not and what to do; else null. */
   advice: string | null;
+  /**
+   * Which kernels run the dense tagger and on how many threads (engineInfo() fills it in): the WebAssembly
+   * SIMD kernels wherever native TensorFlow is not loaded, else the tensor code on this backend.
+   */
+  kernels?: { path: 'simd' | 'tfjs'; threads: number };
 }
 
 let active: BackendInfo | null = null;
@@ -112,9 +117,12 @@ export function activeBackend(): BackendName {
   return active.name;
 }
 
-/** One line for people: "tensorflow (native, 8 threads)", or "wasm (1 thread): <advice>". */
+/** One line for people: "tensorflow (native, 8 threads)", or "wasm, simd kernels (2 threads): <advice>". */
 export function describeBackend(info: BackendInfo): string {
-  const head = `${info.name} (${info.name === 'tensorflow' ? 'native, ' : ''}${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+  const threads = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+  const head = info.kernels?.path === 'simd'
+    ? `${info.name}, simd kernels (${threads(info.kernels.threads)})`
+    : `${info.name} (${info.name === 'tensorflow' ? 'native, ' : ''}${threads(info.threads)})`;
   return info.advice ? `${head}: ${info.advice}` : head;
 }
 

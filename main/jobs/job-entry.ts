@@ -6,7 +6,7 @@
  * As in the command line, a job loads only its own engine modules and runs without source maps, which
  * keeps a training job streaming 1M jets near the memory of `tagscape train --stream`.
  */
-import { initBackend } from '../engine/backend.ts';
+import { engineInfo } from '../engine/engine-info.ts';
 import type { JobSpec } from '../../shared/api/contract.ts';
 
 export type JobMessage =
@@ -25,8 +25,9 @@ function send(m: JobMessage): Promise<void> {
 }
 
 export async function runJob(spec: JobSpec, workspace: string, signal: AbortSignal): Promise<unknown> {
-  const backend = await initBackend();
+  const backend = await engineInfo();
   send({ type: 'progress', progress: 0, message: `backend ${backend.name}` });
+  send({ type: 'progress', progress: 0, message: `kernels ${backend.kernels?.path}` });
   switch (spec.kind) {
     case 'train':
     case 'resume': {

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OPERATIONS, describeIssues, type OperationName, type Reply, type Request, type Response } from '../../shared/api/contract.ts';
 import { toWire } from '../../shared/charts/wire.ts';
-import { activeBackend, initBackend } from '../engine/backend.ts';
+import { activeBackend } from '../engine/backend.ts';
+import { engineInfo } from '../engine/engine-info.ts';
 import type { JetDataset } from '../engine/data/dataset.ts';
 import { canStream, openJets, type OpenOptions } from '../engine/data/open.ts';
 import { memorySource, readWhole, type JetSource } from '../engine/data/source.ts';
@@ -78,7 +79,7 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
   return {
     info: () => ({ version: TAGSCAPE_VERSION, backend: activeBackend(), workspace, maxJobs: jobs.maxConcurrent }),
     // The job processes choose theirs the same way, from the same installation and environment.
-    backend: () => initBackend(),
+    backend: () => engineInfo(),
     listRuns: () => ({ runs: ws.list().map((name) => summariseRun(ws, name)) }),
     getRun: ({ run }) => {
       ws.requireRun(run);

@@ -242,7 +242,7 @@ export const OPERATIONS = {
   /** The tensor backend the jobs compute on; unless it is native TensorFlow, `advice` says why not and what to do. */
   backend: {
     request: z.object({}).strict(),
-    response: z.object({ name: z.enum(['tensorflow', 'wasm', 'cpu']), threads: z.number().int().min(1), fallbacks: z.array(z.string()), advice: z.string().nullable() }),
+    response: z.object({ name: z.enum(['tensorflow', 'wasm', 'cpu']), threads: z.number().int().min(1), fallbacks: z.array(z.string()), advice: z.string().nullable(), kernels: z.object({ path: z.enum(['simd', 'tfjs']), threads: z.number().int().min(1) }).optional() }),
   },
   /** Scans (`tagscape scan`): their tasks' states, the local executor, and the mean ± sd over seeds. */
   listScans: { request: z.object({}).strict(), response: z.object({ scans: z.array(z.object({ name: z.string(), tasks: z.number(), counts: ScanCounts, runs: z.array(z.string()) })) }) },

@@ -18,6 +18,8 @@ import { sourceCopy } from './fresh-install.ts';
 import { excludedPackages, mainProcessPackages } from './main-packages.ts';
 
 /** @electron/fuses' marker; the wire after it is: version 1, length, then one byte per fuse ('0' off, '1' on). */
+/** The SIMD kernels' files the packaged app ships (electron-builder.yml). */
+const KERNEL_FILES = ['dense-simd.wasm', 'dense-ops.mjs', 'dense-worker.mjs'];
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 /** Electron's defaults: RunAsNode, CookieEncryption, NODE_OPTIONS, --inspect, AsarIntegrity, OnlyLoadAppFromAsar, V8 snapshot, file:// privileges. */
 const DEFAULT_FUSES = '10110001';
@@ -61,8 +63,9 @@ describe('npm run dist: the packaged app (electron-builder --linux dir, stand-in
       .map((e) => '/' + path.relative(project, path.join(e.parentPath, e.name)).replaceAll('\\', '/'));
     assert.ok(built.includes('/out/main/job-entry.js') && built.includes('/out/preload/index.cjs') && built.includes('/out/renderer/index.html'));
     for (const f of built) assert.ok(packed.includes(f), `${f} is packaged`);
-    // Nothing of the sources or the tests.
-    assert.deepEqual(packed.filter((f) => !/^\/(out|node_modules)\//.test(f) && f !== '/out' && f !== '/node_modules'), ['/package.json']);
+    // Nothing of the sources or the tests: package.json and the SIMD kernels (not their C source) only.
+    assert.deepEqual(packed.filter((f) => !/^\/(out|node_modules|native)\//.test(f) && !['/out', '/node_modules', '/native'].includes(f)), ['/package.json']);
+    assert.deepEqual(packed.filter((f) => f.startsWith('/native/')).sort(), KERNEL_FILES.map((f) => `/native/${f}`).sort());
   });
 
   it('every package the main process loads is shipped; renderer-only and command-line-only ones are not', () => {
@@ -79,7 +82,8 @@ describe('npm run dist: the packaged app (electron-builder --linux dir, stand-in
   it('only native code is unpacked from app.asar, and all of it is', () => {
     const unpackedDir = path.join(resources, 'app.asar.unpacked');
     const unpacked = fs.existsSync(unpackedDir) ? fs.readdirSync(unpackedDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => '/' + path.relative(unpackedDir, path.join(e.parentPath, e.name)).replaceAll('\\', '/')) : [];
-    const native = (f: string) => f.endsWith('.node') || /^\/node_modules\/@tensorflow\/tfjs-node\/(lib|deps\/lib)\//.test(f);
+    // Native code, and the SIMD kernels whose worker threads load them by path.
+    const native = (f: string) => f.endsWith('.node') || /^\/node_modules\/@tensorflow\/tfjs-node\/(lib|deps\/lib)\//.test(f) || KERNEL_FILES.some((k) => f === `/native/${k}`);
     // electron-builder unpacks a native module's package.json beside its addon.
     for (const f of unpacked) assert.ok(native(f) || f.endsWith('/package.json'), `${f} is unpacked but is not native code`);
     for (const f of packed.filter(native)) assert.ok(unpacked.includes(f), `${f} is native code and must be a real file`);
@@ -111,6 +115,8 @@ describe('npm run dist: the packaged app (electron-builder --linux dir, stand-in
       const done = await waitForJob(jobs, job.id, jobEnded, messages);
       assert.equal(done.status, 'complete', done.error);
       assert.ok(messages.includes('backend wasm'), 'the wasm backend loaded its .wasm from the packaged tfjs-backend-wasm');
+      assert.ok(messages.includes('kernels simd'), 'the SIMD kernels loaded from the packaged native/ files');
+      assert.equal(JSON.parse(fs.readFileSync(path.join(app, 'ws', 'runs', 'packaged', 'config.json'), 'utf8')).kernels, 'simd', 'the run records the kernels that trained it');
     } finally {
       fs.rmSync(app, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeBackend, initBackend, type BackendInfo } from '../../engine/backend.ts';
+import { describeBackend, type BackendInfo } from '../../engine/backend.ts';
+import { engineInfo } from '../../engine/engine-info.ts';
 import { TAGSCAPE_VERSION } from '../../engine/version.ts';
 import type { CommandSpec } from '../args.ts';
 import { electronBinary, electronPackage } from '../electron-binary.ts';
@@ -45,7 +46,7 @@ export async function diagnose(workspace = defaultWorkspace()): Promise<Diagnosi
     version: TAGSCAPE_VERSION,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
-    backend: await initBackend(),
+    backend: await engineInfo(),
     electron: { version: pkg?.version ?? null, binary: electronBinary(pkg) },
     formats: FORMATS.map(({ name, files, libraries }) => {
       const missing = libraries.filter((l) => !resolves(l));

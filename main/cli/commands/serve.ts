@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeBackend, initBackend } from '../../engine/backend.ts';
+import { describeBackend } from '../../engine/backend.ts';
+import { engineInfo } from '../../engine/engine-info.ts';
 import { serve } from '../../server/serve.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { ensureRendererBuild } from '../ui-build.ts';
@@ -19,7 +20,7 @@ export const serveCommand: CommandSpec = {
     fs.mkdirSync(workspace, { recursive: true });
     // A checkout after a plain `npm install` has no built UI yet: build it now rather than answer 503.
     const staticDir = ensureRendererBuild();
-    const backend = await initBackend();
+    const backend = await engineInfo();
     process.stderr.write(`backend: ${describeBackend(backend)}\n`);
     const server = await serve({ workspace, staticDir, port: optionalNumber(v, 'port', { integer: true, min: 0 }) ?? 0, maxJobs: optionalNumber(v, 'max-jobs', { integer: true, min: 1 }) });
     process.stdout.write(`Tagscape UI: ${server.url}\n`);

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { activeBackend } from '../backend.ts';
+import { kernelPath } from '../fast/kernels.ts';
 import type { JetDataset } from '../data/dataset.ts';
 import { openJets, type OpenOptions } from '../data/open.ts';
 import { asSource, type JetSource } from '../data/source.ts';
@@ -33,6 +34,8 @@ export interface RunConfig {
   name: string;
   created: string;
   backend: string;
+  /** The kernels that trained the run (absent in runs from before the SIMD kernels: tfjs). */
+  kernels?: 'simd' | 'tfjs';
   schema: string;
   features: string[];
   classes: string[];
@@ -167,6 +170,7 @@ async function startRun(
     name: opts.name,
     created: new Date().toISOString(),
     backend: activeBackend(),
+    kernels: kernelPath(),
     schema: data.schema.name,
     features: data.schema.features.map((f) => f.name),
     classes: data.schema.classes,
