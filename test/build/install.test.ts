@@ -26,7 +26,7 @@ async function page(url: string): Promise<{ status: number; type: string; body: 
 }
 
 /** `tagscape doctor --json` in the copy. */
-function doctor(app: string, env: Record<string, string>): { backend: { name: string; advice: string | null }; electron: { version: string | null; binary: string | null }; formats: Array<{ name: string; available: boolean }>; workspace: { path: string } } {
+function doctor(app: string, env: Record<string, string>): { backend: { name: string; advice: string | null; kernels?: { path: string; threads: number } }; electron: { version: string | null; binary: string | null }; formats: Array<{ name: string; available: boolean }>; workspace: { path: string } } {
   const r = spawnSync(process.execPath, [path.join(app, 'bin', 'tagscape.js'), 'doctor', '--json'], { cwd: app, env: userEnv(env), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
@@ -67,13 +67,15 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
       const js = await fetch(new URL(script, url), { headers: { authorization: `Bearer ${new URL(url).searchParams.get('token')}` } });
       assert.equal(js.status, 200, `the page's script ${script} is served`);
       const backend = await fetch(new URL('/api/backend', url), { method: 'POST', headers: { authorization: `Bearer ${new URL(url).searchParams.get('token')}` }, body: '{}' });
-      const reply = (await backend.json()) as { ok: boolean; result: { name: string; threads: number; advice: string | null } };
+      const reply = (await backend.json()) as { ok: boolean; result: { name: string; threads: number; advice: string | null; kernels?: { path: string; threads: number } } };
       assert.equal(reply.ok, true);
       assert.ok(['tensorflow', 'wasm', 'cpu'].includes(reply.result.name));
       assert.ok(reply.result.threads >= 1);
       // Unless native TensorFlow runs, the served UI gets the reason and what to do.
       assert.equal(reply.result.advice === null, reply.result.name === 'tensorflow');
-      assert.match(serve.stderr(), new RegExp(`^backend: ${reply.result.name} \\(`, 'm'));
+      // Without native TensorFlow the dense tagger runs on the SIMD kernels this checkout ships.
+      assert.equal(reply.result.kernels?.path, reply.result.name === 'tensorflow' ? 'tfjs' : 'simd');
+      assert.match(serve.stderr(), new RegExp(`^backend: ${reply.result.name}${reply.result.kernels?.path === 'simd' ? ', simd kernels' : ''} \\(`, 'm'));
     } finally {
       await stop(serve);
     }
@@ -83,13 +85,14 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
   it('tagscape doctor reports the backend, no Electron binary yet, the data formats and the workspace', () => {
     const d = doctor(app, { TAGSCAPE_WORKSPACE: path.join(work, 'ws') });
     assert.equal(d.backend.advice === null, d.backend.name === 'tensorflow');
+    assert.equal(d.backend.kernels?.path, d.backend.name === 'tensorflow' ? 'tfjs' : 'simd');
     assert.deepEqual(d.electron, { version, binary: null });
     assert.deepEqual(d.formats.filter((f) => !f.available), []);
     assert.ok(['HDF5', 'ROOT', 'NumPy', 'Parquet', 'CSV'].every((n) => d.formats.some((f) => f.name === n)));
     assert.equal(d.workspace.path, path.join(work, 'ws'));
     const v = spawnSync(process.execPath, [path.join(app, 'bin', 'tagscape.js'), '--version'], { cwd: app, env: userEnv({}), encoding: 'utf8' });
     assert.equal(v.stdout.split('\n')[0], `tagscape ${(JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')) as { version: string }).version}`);
-    assert.match(v.stdout, new RegExp(`^backend: ${d.backend.name} \\(`, 'm'));
+    assert.match(v.stdout, new RegExp(`^backend: ${d.backend.name}${d.backend.kernels?.path === 'simd' ? ', simd kernels' : ''} \\(`, 'm'));
   });
 
   it('npm start with a refused mirror falls back to the loopback UI, saying why and how to retry', async () => {
