@@ -6,6 +6,7 @@
  */
 import { paramCount, type OpName } from '../../../native/dense-ops.mjs';
 import type { AttackSpec } from '../attacks/spec.ts';
+import type { SurfaceRequest } from '../landscape/surface.ts';
 import type { LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
 import { fastPool, shared, type FastPool } from './pool.ts';
@@ -181,17 +182,8 @@ export function fastAttack(model: Mlp, x: Float32Array, labels: Int32Array, ctx:
   return rowOp(pool, 'attack', labels.length, fixed, { x: [x, F], y: [labels, 1], frozen: [ctx.frozen, F], cap: ctx.cap ? [ctx.cap, F] : null }, F);
 }
 
-export interface FastSurfaceRequest {
-  model: Mlp;
-  loss: LossConfig;
-  x: Float32Array;
-  labels: Int32Array;
-  d1: Float32Array;
-  d2: Float32Array;
-  offsetsA: number[];
-  offsetsB: number[];
-  onProgress?(fraction: number): void;
-}
+/** The surface request of landscape/surface.ts; the kernels size their own batches. */
+export type FastSurfaceRequest = Omit<SurfaceRequest, 'batchPoints'>;
 
 /** Loss surface (as landscape/surface.ts lossSurface): mean over jets of L(x + a d1 + b d2), grid rows split over threads. */
 export async function fastSurface(req: FastSurfaceRequest, pool = fastPool()): Promise<number[][]> {
