@@ -3,23 +3,29 @@
  * embedded jets, and when it moves from one step to the next. Plain data and pure functions, unit-tested.
  */
 import type { JobInfo, Request } from './api/contract.ts';
+import { STUDY_SEEDS, SURFACE_SPAN, studyConfig } from './study-protocol.ts';
 
 /** The embedded synthetic set the app starts on. */
 export const EMBEDDED_DATA = 'synthetic:20000';
 
 type JobSpec = Request<'startJob'>['job'];
 
-/** The quick study's sizes (as `tagscape study --quick`), one seed per tagger. */
+const QUICK = studyConfig(true);
+
+/** The quick study's protocol (as `tagscape study --quick`, shared/study-protocol.ts) on the embedded jets, one seed per tagger. */
 export const FIRST_STUDY = {
   data: EMBEDDED_DATA,
   runs: ['nominal', 'adversarial'],
-  epochs: 10,
-  eps: 0.1,
-  seed: 1,
-  attacks: ['fgsm', 'pgd', 'noise'] as Array<'fgsm' | 'pgd' | 'noise'>,
-  epsGrid: [0, 0.02, 0.05, 0.1],
-  surfaceJets: 200,
-  grid: 41,
+  epochs: QUICK.epochs,
+  /** Adversarial training at the paper's eps. */
+  eps: QUICK.eps,
+  seed: STUDY_SEEDS[0],
+  attacks: QUICK.attacks.filter((a): a is 'fgsm' | 'pgd' | 'noise' => a !== 'ngm'),
+  epsGrid: QUICK.epsGrid,
+  /** The input shifts and the loss surfaces look at the largest eps the headline does. */
+  probeEps: SURFACE_SPAN,
+  surfaceJets: QUICK.surfaceJets,
+  grid: QUICK.grid,
 } as const;
 
 /** The jobs of each step, in order: training first, then the scans that need the trained runs. */
@@ -32,8 +38,8 @@ export function firstStudyJobs(): { training: JobSpec[]; analysis: JobSpec[] } {
       { kind: 'train', name: adversarial, data: s.data, epochs: s.epochs, seed: s.seed, adversarial: { attack: 'fgsm', eps: s.eps, fraction: 1, warmupEpochs: 0 } },
     ],
     analysis: [
-      { kind: 'robustness', runs: [...s.runs], data: s.data, attacks: [...s.attacks], eps: [...s.epsGrid], shifts: { attack: 'fgsm', eps: s.eps } },
-      { kind: 'landscape', runs: [...s.runs], data: s.data, jets: s.surfaceJets, directions: ['fgsm', 'random'], span: s.eps, grid: s.grid, curvature: true },
+      { kind: 'robustness', runs: [...s.runs], data: s.data, attacks: [...s.attacks], eps: [...s.epsGrid], shifts: { attack: 'fgsm', eps: s.probeEps } },
+      { kind: 'landscape', runs: [...s.runs], data: s.data, jets: s.surfaceJets, directions: ['fgsm', 'random'], span: s.probeEps, grid: s.grid, curvature: true },
     ],
   };
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
 import { loadWhole } from '../../engine/data/whole.ts';
-import { runStudy, MIN_SEEDS, STUDY_DATA, STUDY_EPS, STUDY_SEEDS } from '../../engine/study/run-study.ts';
+import { runStudy } from '../../engine/study/run-study.ts';
+import { MIN_SEEDS, STUDY_DATA, STUDY_EPS, STUDY_SEEDS } from '../../../shared/study-protocol.ts';
 import { parseSeeds } from '../../engine/study/seed-group.ts';
 import type { StylePreset } from '../../../shared/charts/style.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';

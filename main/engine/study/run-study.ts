@@ -22,10 +22,10 @@ import { robustnessScan } from '../robustness/scan.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../store/atomic.ts';
 import { startTraining } from '../train/run.ts';
 import type { TrainConfig } from '../train/config.ts';
-import { TRAIN_DEFAULTS } from '../../../shared/train-defaults.ts';
 import { TAGSCAPE_VERSION } from '../version.ts';
 import { headline } from './headline.ts';
 import { reportHtml } from './report.ts';
+import { MIN_SEEDS, STUDY_EPS, STUDY_SEEDS, SURFACE_SPAN, studyConfig } from '../../../shared/study-protocol.ts';
 import { curvatureSeedGroups, seedGroupOf, seedRunName } from './seed-group.ts';
 
 export interface StudyOptions {
@@ -40,37 +40,6 @@ export interface StudyOptions {
   /** What the user asked for in the figures' label; by default a neutral label (figureLabel). @default {} */
   label?: LabelRequest;
   onProgress?(step: string): void;
-}
-
-export interface StudyConfig {
-  epochs: number;
-  batchSize: number;
-  hidden: number[];
-  eps: number;
-  attacks: Array<'fgsm' | 'pgd' | 'ngm' | 'noise'>;
-  epsGrid: number[];
-  surfaceJets: number;
-  grid: number;
-  curvatureJets: number;
-}
-
-export const MIN_SEEDS = 3;
-/** Total width of the loss surfaces (training sigma): the largest eps the headline looks at. */
-const SURFACE_SPAN = 0.1;
-export const STUDY_SEEDS = [1, 2, 3];
-export const STUDY_EPS = 0.01;
-/**
- * The jets by default. The full study uses the embedded 20k synthetic jets on which a PyTorch run of the
- * same setup (40 epochs, FGSM training at eps 0.01) shows the paper's effect (issue 14); --quick uses half.
- */
-export const STUDY_DATA = { full: 'synthetic:20000', quick: 'synthetic:10000' } as const;
-
-export function studyConfig(quick: boolean, eps: number): StudyConfig {
-  const { batchSize } = TRAIN_DEFAULTS;
-  const hidden = [...TRAIN_DEFAULTS.hidden];
-  return quick
-    ? { epochs: 10, batchSize, hidden, eps, attacks: ['fgsm', 'pgd', 'noise'], epsGrid: [0, 0.01, 0.02, 0.05, 0.1], surfaceJets: 200, grid: 41, curvatureJets: 150 }
-    : { epochs: 40, batchSize, hidden, eps, attacks: ['fgsm', 'pgd', 'ngm', 'noise'], epsGrid: [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2], surfaceJets: 1000, grid: 101, curvatureJets: 500 };
 }
 
 export async function runStudy(o: StudyOptions): Promise<{ summary: Record<string, unknown>; figures: string[] }> {
