@@ -44,6 +44,14 @@ function toyData(o: BenchOptions): { x: Float32Array; y: Int32Array } {
   return { x, y };
 }
 
+/** Every epoch's shuffled batches, as the rows of each batch (the permutation drawn at each epoch's start). */
+function* batches(o: BenchOptions, rng: Rng): Generator<Uint32Array> {
+  for (let e = 0; e < o.epochs; e++) {
+    const perm = rng.permutation(o.jets);
+    for (let s = 0; s < o.jets; s += o.batch) yield perm.subarray(s, Math.min(o.jets, s + o.batch));
+  }
+}
+
 async function train(o: BenchOptions, x: Float32Array, y: Int32Array, adversarial: boolean): Promise<{ model: Mlp; rate: number }> {
   const F = o.features;
   const C = o.classes;
@@ -56,30 +64,27 @@ async function train(o: BenchOptions, x: Float32Array, y: Int32Array, adversaria
   const ones = tf.ones([F]) as tf.Tensor1D;
   const t0 = performance.now();
   let seen = 0;
-  for (let e = 0; e < o.epochs; e++) {
-    const perm = rng.permutation(o.jets);
-    for (let s = 0; s < o.jets; s += o.batch) {
-      const m = Math.min(o.batch, o.jets - s);
-      const xb = new Float32Array(m * F);
-      const yb = new Float32Array(m * C);
-      for (let k = 0; k < m; k++) {
-        xb.set(x.subarray(perm[s + k] * F, (perm[s + k] + 1) * F), k * F);
-        yb.set(yh.subarray(perm[s + k] * C, (perm[s + k] + 1) * C), k * C);
+  for (const rows of batches(o, rng)) {
+    const m = rows.length;
+    const xb = new Float32Array(m * F);
+    const yb = new Float32Array(m * C);
+    rows.forEach((r, k) => {
+      xb.set(x.subarray(r * F, (r + 1) * F), k * F);
+      yb.set(yh.subarray(r * C, (r + 1) * C), k * C);
+    });
+    const seed = rng.seed();
+    tf.tidy(() => {
+      let xt = tf.tensor2d(xb, [m, F]);
+      const yt = tf.tensor2d(yb, [m, C]);
+      const w = tf.ones([m]) as tf.Tensor1D;
+      if (adversarial) {
+        const frozen = m === o.batch ? noFreeze : (tf.zeros([m, F], 'bool') as tf.Tensor2D);
+        xt = attackBatch(model, xt, yt, { spec: { kind: 'fgsm', eps: o.eps }, loss: CE, frozen, factors: ones, seed, dropoutSeed: seed });
       }
-      const seed = rng.seed();
-      tf.tidy(() => {
-        let xt = tf.tensor2d(xb, [m, F]);
-        const yt = tf.tensor2d(yb, [m, C]);
-        const w = tf.ones([m]) as tf.Tensor1D;
-        if (adversarial) {
-          const frozen = m === o.batch ? noFreeze : (tf.zeros([m, F], 'bool') as tf.Tensor2D);
-          xt = attackBatch(model, xt, yt, { spec: { kind: 'fgsm', eps: o.eps }, loss: CE, frozen, factors: ones, seed, dropoutSeed: seed });
-        }
-        const { grads } = tf.variableGrads(() => meanLoss(model.logits(xt, seed), yt, w, CE), model.variables);
-        adam.apply(model.variables.map((v) => grads[v.name]), 1e-3);
-      });
-      seen += m;
-    }
+      const { grads } = tf.variableGrads(() => meanLoss(model.logits(xt, seed), yt, w, CE), model.variables);
+      adam.apply(model.variables.map((v) => grads[v.name]), 1e-3);
+    });
+    seen += m;
   }
   // Wait for queued kernels before stopping the clock (a no-op on synchronous backends).
   await tf.ready();
@@ -100,18 +105,15 @@ function trainFast(o: BenchOptions, x: Float32Array, y: Int32Array, adversarial:
   const frozen = new Uint8Array(o.batch * F);
   const t0 = performance.now();
   let seen = 0;
-  for (let e = 0; e < o.epochs; e++) {
-    const perm = rng.permutation(o.jets);
-    for (let s = 0; s < o.jets; s += o.batch) {
-      const m = Math.min(o.batch, o.jets - s);
-      for (let k = 0; k < m; k++) {
-        xb.set(x.subarray(perm[s + k] * F, (perm[s + k] + 1) * F), k * F);
-        yb[k] = y[perm[s + k]];
-      }
-      const seed = rng.seed();
-      trainer.train({ x: xb.subarray(0, m * F), y: yb.subarray(0, m), w: w.subarray(0, m), frozen }, 1e-3, seed, adversarial ? { spec: { kind: 'fgsm', eps: o.eps } } : null);
-      seen += m;
-    }
+  for (const rows of batches(o, rng)) {
+    const m = rows.length;
+    rows.forEach((r, k) => {
+      xb.set(x.subarray(r * F, (r + 1) * F), k * F);
+      yb[k] = y[r];
+    });
+    const seed = rng.seed();
+    trainer.train({ x: xb.subarray(0, m * F), y: yb.subarray(0, m), w: w.subarray(0, m), frozen }, 1e-3, seed, adversarial ? { spec: { kind: 'fgsm', eps: o.eps } } : null);
+    seen += m;
   }
   const rate = seen / ((performance.now() - t0) / 1000);
   trainer.syncTo(adam);
