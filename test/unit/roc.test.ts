@@ -28,8 +28,8 @@ describe('ROC and AUC', () => {
     const r = rocCurve({ scores: [0.9, 0.6, 0.4, 0.6, 0.3, 0.1, 0.4], isSignal: [1, 1, 1, 0, 0, 0, 0] })!;
     assertClose(r.auc, 10 / 12, 1e-12, 'AUC');
     // The curve steps: cut 0.9 -> (1/3, 0); cut 0.6 -> (2/3, 1/4); cut 0.4 -> (1, 2/4); 0.3 -> (1, 3/4); 0.1 -> (1, 1)
-    assert.deepEqual(r.curve.eff.map((x) => +x.toFixed(6)), [0, 0.333333, 0.666667, 1, 1, 1]);
-    assert.deepEqual(r.curve.mistag, [0, 0, 0.25, 0.5, 0.75, 1]);
+    assert.deepEqual(Array.from(r.curve.eff, (x) => +x.toFixed(6)), [0, 0.333333, 0.666667, 1, 1, 1]);
+    assert.deepEqual(Array.from(r.curve.mistag), [0, 0, 0.25, 0.5, 0.75, 1]);
   });
 
   it('ignores jets that are neither signal nor background (e.g. c jets in BvL)', () => {

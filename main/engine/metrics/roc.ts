@@ -14,6 +14,20 @@ export interface RocCurve {
   threshold: number[];
 }
 
+/**
+ * The full curve, one point per distinct score: typed arrays, because a test split of 200k jets gives
+ * 200k points per discriminant and number[] grown point by point kept several times that on the heap.
+ * decimateRoc() turns it into a RocCurve for storage and plotting.
+ */
+export interface RocPoints {
+  eff: Float64Array;
+  mistag: Float64Array;
+  threshold: Float64Array;
+}
+
+/** What the working-point functions read: the full curve or a decimated one. */
+type Curve = { [K in keyof RocCurve]: ArrayLike<number> };
+
 export interface RocInput {
   scores: ArrayLike<number>;
   /** 1 for signal, 0 for background; other values are ignored (e.g. c jets in BvL). */
@@ -23,7 +37,7 @@ export interface RocInput {
 }
 
 export interface RocResult {
-  curve: RocCurve;
+  curve: RocPoints;
   auc: number;
   signal: number;
   background: number;
@@ -32,7 +46,7 @@ export interface RocResult {
 /** null when there is no signal or no background: the curve is undefined, and we say so instead of NaN. */
 export function rocCurve(input: RocInput): RocResult | null {
   const { scores, isSignal, weights } = input;
-  const idx: number[] = [];
+  let m = 0;
   let sumS = 0;
   let sumB = 0;
   for (let i = 0; i < scores.length; i++) {
@@ -41,23 +55,28 @@ export function rocCurve(input: RocInput): RocResult | null {
     const w = weights ? weights[i] : 1;
     if (!(w >= 0)) throw new RangeError(`ROC weights must be non-negative; jet ${i} has ${w}.`);
     if (!Number.isFinite(scores[i])) throw new RangeError(`ROC scores must be finite; jet ${i} has ${scores[i]}.`);
-    idx.push(i);
+    m++;
     if (s === 1) sumS += w;
     else sumB += w;
   }
   if (sumS <= 0 || sumB <= 0) return null;
+  const idx = new Uint32Array(m);
+  for (let i = 0, k = 0; i < scores.length; i++) if (isSignal[i] === 0 || isSignal[i] === 1) idx[k++] = i;
+  // Ties keep data order (a stable sort), which changes no point: a tie enters as one step.
   idx.sort((a, b) => scores[b] - scores[a]);
-  const eff = [0];
-  const mistag = [0];
-  const threshold = [Infinity];
+  const eff = new Float64Array(m + 1);
+  const mistag = new Float64Array(m + 1);
+  const threshold = new Float64Array(m + 1);
+  threshold[0] = Infinity;
+  let points = 1;
   let tp = 0;
   let fp = 0;
   let auc = 0;
-  for (let k = 0; k < idx.length; ) {
+  for (let k = 0; k < m; ) {
     const cut = scores[idx[k]];
     let dtp = 0;
     let dfp = 0;
-    while (k < idx.length && scores[idx[k]] === cut) {
+    while (k < m && scores[idx[k]] === cut) {
       const i = idx[k++];
       const w = weights ? weights[i] : 1;
       if (isSignal[i] === 1) dtp += w;
@@ -67,18 +86,23 @@ export function rocCurve(input: RocInput): RocResult | null {
     auc += (dfp / sumB) * ((tp + dtp / 2) / sumS);
     tp += dtp;
     fp += dfp;
-    eff.push(tp / sumS);
-    mistag.push(fp / sumB);
-    threshold.push(cut);
+    eff[points] = tp / sumS;
+    mistag[points] = fp / sumB;
+    threshold[points++] = cut;
   }
-  return { curve: { eff, mistag, threshold }, auc, signal: sumS, background: sumB };
+  return {
+    curve: { eff: eff.subarray(0, points), mistag: mistag.subarray(0, points), threshold: threshold.subarray(0, points) },
+    auc,
+    signal: sumS,
+    background: sumB,
+  };
 }
 
 /**
  * The working point at a mistag rate m: the last point of the curve with mistag <= m (on a vertical
  * stretch, the highest efficiency), interpolated linearly towards the next point when that one lies above m.
  */
-function atMistag(curve: RocCurve, m: number): { k: number; eff: number } {
+function atMistag(curve: Curve, m: number): { k: number; eff: number } {
   let k = 0;
   while (k + 1 < curve.mistag.length && curve.mistag[k + 1] <= m) k++;
   if (k + 1 >= curve.mistag.length || curve.mistag[k] === m) return { k, eff: curve.eff[k] };
@@ -87,7 +111,7 @@ function atMistag(curve: RocCurve, m: number): { k: number; eff: number } {
 }
 
 /** Mistag rate at a given signal efficiency: the first point reaching it, interpolated from the previous one. */
-export function mistagAtEfficiency(curve: RocCurve, eff: number): number {
+export function mistagAtEfficiency(curve: Curve, eff: number): number {
   for (let k = 1; k < curve.eff.length; k++) {
     if (curve.eff[k] >= eff) {
       const de = curve.eff[k] - curve.eff[k - 1];
@@ -99,12 +123,12 @@ export function mistagAtEfficiency(curve: RocCurve, eff: number): number {
 }
 
 /** Signal efficiency at a given mistag rate, e.g. the 10%, 1%, 0.1% working points. */
-export function efficiencyAtMistag(curve: RocCurve, mistag: number): number {
+export function efficiencyAtMistag(curve: Curve, mistag: number): number {
   return atMistag(curve, mistag).eff;
 }
 
 /** The cut of the last curve point whose mistag does not exceed the working point's. */
-export function thresholdAtMistag(curve: RocCurve, mistag: number): number {
+export function thresholdAtMistag(curve: Curve, mistag: number): number {
   return curve.threshold[atMistag(curve, mistag).k];
 }
 
@@ -112,7 +136,7 @@ export function thresholdAtMistag(curve: RocCurve, mistag: number): number {
  * Fewer points for storage and plotting: keeps every point where efficiency moved by >= dEff or
  * log10(mistag) by >= dLog since the last kept point, plus both ends.
  */
-export function decimateRoc(curve: RocCurve, dEff = 0.002, dLog = 0.01): RocCurve {
+export function decimateRoc(curve: Curve, dEff = 0.002, dLog = 0.01): RocCurve {
   const out: RocCurve = { eff: [], mistag: [], threshold: [] };
   const keep = (k: number) => {
     out.eff.push(curve.eff[k]);
