@@ -7,7 +7,8 @@
  * It writes N synthetic DeepCSV jets to DIR/jets.h5 a block at a time (each block is a generator call with
  * its own seed, so the file is not `generate --jets N`, and the generator never holds more than a block),
  * then runs the real command line in child processes, each measured alone (peak RSS from getrusage, read
- * at exit by bench/rss-probe.mjs):
+ * at exit by bench/rss-probe.mjs), with the V8 flags the installed `tagscape` command and `npm start`
+ * run with (main/engine/node-flags.ts):
  *   - `cli`: `tagscape train --help`, the cost of loading the command line itself;
  *   - `train_streamed`: `tagscape train --stream --epochs E` (batch 512, the default network);
  *   - `evaluate_streamed`: `tagscape evaluate --stream` on the same file (its held-out test split);
@@ -30,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeJetsH5Chunked } from '../main/engine/data/h5.ts';
+import { ENGINE_NODE_FLAGS } from '../main/engine/node-flags.ts';
 import { DEEPCSV_SCHEMA } from '../main/engine/schema/index.ts';
 import { generateJets } from '../main/engine/synthetic/generator.ts';
 
@@ -72,7 +74,7 @@ function measure(args: string[], script?: string): { result: Record<string, unkn
   const rssFile = path.join(dir, `rss-${process.pid}-${Date.now()}.txt`);
   const t0 = performance.now();
   const entry = script ? ['--import', 'tsx', script] : [BIN];
-  const r = spawnSync(process.execPath, ['--import', PROBE, ...entry, ...args], {
+  const r = spawnSync(process.execPath, [...ENGINE_NODE_FLAGS, '--import', PROBE, ...entry, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, TAGSCAPE_RSS_OUT: rssFile },

@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import type { ForkOptions, UtilityProcess } from 'electron';
 import type { JobProcess } from '../jobs/job-manager.ts';
 import type { JobMessage } from '../jobs/job-entry.ts';
+import { ENGINE_NODE_FLAGS } from '../engine/node-flags.ts';
 
 export type UtilityFork = (modulePath: string, args?: string[], options?: ForkOptions) => UtilityProcess;
 
@@ -37,7 +38,7 @@ export function exitOf(code: number): { code: number | null; signal: NodeJS.Sign
 
 export function utilityJobProcess(fork: UtilityFork, entry: string): JobProcess {
   // stdout is not read by anyone: ignore it rather than let a full pipe block the job.
-  const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'pipe'], serviceName: 'Tagscape job' });
+  const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'pipe'], serviceName: 'Tagscape job', execArgv: [...ENGINE_NODE_FLAGS] });
   // The job process exits only once its last message is acknowledged: a message still in flight when a
   // utility process exits can be dropped, and the job would lose its result or its error sentence.
   child.on('message', (m: JobMessage) => {

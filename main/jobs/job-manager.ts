@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobInfo, JobSpec } from '../../shared/api/contract.ts';
+import { ENGINE_NODE_FLAGS } from '../engine/node-flags.ts';
 import type { JobMessage } from './job-entry.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -124,7 +125,7 @@ export class JobManager extends EventEmitter {
   private launch(job: Job): void {
     const child: JobProcess = this.options.spawn
       ? this.options.spawn(ENTRY)
-      : (fork(ENTRY, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }) as unknown as JobProcess);
+      : (fork(ENTRY, [], { cwd: ROOT, execArgv: [...ENGINE_NODE_FLAGS, '--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }) as unknown as JobProcess);
     job.child = child;
     job.info = { ...job.info, status: 'running', message: 'starting' };
     this.changed(job);

@@ -117,7 +117,7 @@ describe('tagscape inspect-data on tables and bad input', () => {
 
   it('an HDF5 file, counted a block at a time, gives exactly the counts of the jets loaded whole', async () => {
     const file = path.join(dir, 'jets.h5');
-    // More jets than one streamed block (32768), so the counts span several blocks.
+    // More jets than one streamed block (8192), so the counts span several blocks.
     const d = generateJets({ jets: 40000, seed: 9 });
     await writeJetsH5(file, d);
     const r = json(tagscape('inspect-data', '--data', file, '--json'));

@@ -1,4 +1,4 @@
-// Row operations over several blocks (dense.ts rowOp, 32768 rows a block) on two threads, whose shared
+// Row operations over several blocks (dense.ts rowOp, 8192 rows a block) on two threads, whose shared
 // staging arrays are reused by every block and every call: the same bits as one thread, also when a
 // smaller call follows a larger one and for each argument (inputs, labels, frozen mask, cap, outputs).
 import assert from 'node:assert/strict';

@@ -163,7 +163,13 @@ describe('streamed jet sources', () => {
     assert.equal(auto.source.hash, (await readJetsH5(file)).source.hash);
     const forced = await openJets(file, { stream: true });
     assert.equal(forced.inMemory, false);
+    assert.ok(!forced.holdRows);
     await forced.close();
+    // --in-memory: not a whole load; what a step reads more than once is held (the training rows).
+    const held = await openJets(file, { stream: false });
+    assert.equal(held.inMemory, false);
+    assert.equal(held.holdRows, true);
+    await held.close();
     // Formats that cannot be streamed are loaded whole even when asked.
     assert.equal((await openJets('synthetic:50', { stream: true })).inMemory, true);
   });
@@ -210,13 +216,25 @@ describe('streamed training and evaluation', () => {
       } finally {
         await src.close();
       }
+      // --in-memory on a file: the training and validation rows held in memory (no scratch), the test rows read again.
+      const heldSrc = await openJets(file, { stream: false, blockRows: BLOCK });
+      let held;
+      try {
+        const noScratch = () => assert.equal(fs.existsSync(path.join(ws, 'runs', 'held', '.scratch')), false, 'a run holding its rows writes no scratch');
+        held = await startTraining({ workspace: ws, name: 'held', data: heldSrc, config, callbacks: { onStart: noScratch } });
+      } finally {
+        await heldSrc.close();
+      }
       assert.deepEqual(streamed.history.map((h) => [h.loss, h.val_loss, h.val_auc]), mem.history.map((h) => [h.loss, h.val_loss, h.val_auc]));
       assert.deepEqual(streamed.test, mem.test);
+      assert.deepEqual(held.test, mem.test);
       const a = runFiles(ws, 'mem');
-      const b = runFiles(ws, 'stream');
-      for (const f of Object.keys(a)) assert.ok(a[f].equals(b[f]), `${f} differs`);
+      for (const other of ['stream', 'held']) {
+        const b = runFiles(ws, other);
+        for (const f of Object.keys(a)) assert.ok(a[f].equals(b[f]), `${other}: ${f} differs`);
+      }
       assert.equal(fs.existsSync(scratch), false, 'scratch folder deleted');
-      assert.deepEqual(new Workspace(ws).list(), ['mem', 'stream']);
+      assert.deepEqual(new Workspace(ws).list(), ['held', 'mem', 'stream']);
     });
   }
 

@@ -10,6 +10,7 @@ import { loadRun } from '../../engine/store/run-model.ts';
 import { optionalNumber, requireString, type CommandSpec } from '../args.ts';
 import { ATTACK_OPTION_HELP, ATTACK_OPTION_SPEC, attackBase, attackKind, attackOptions } from '../attack-options.ts';
 import { CliError, fmt, makeOut } from '../output.ts';
+import { gather } from '../../engine/data/gather.ts';
 
 export const attackCommand: CommandSpec = {
   name: 'attack',
@@ -54,7 +55,7 @@ export const attackCommand: CommandSpec = {
     const attacker = v['attack-run'] ? loadRun(workspace, String(v['attack-run'])) : run;
     try {
       const { rows, split } = rowsForRun(run, data);
-      const labels = Int32Array.from(rows, (i) => data.labels[i]);
+      const labels = gather(data.labels, rows);
       const attacked = await attackCached(workspace, attacker, data, rows, spec, options);
       const clean = evaluatePredictions(data.schema, predictRaw(run, data.schema, data.features, rows), labels);
       const after = evaluatePredictions(data.schema, predictRaw(run, data.schema, attacked.raw), labels);

@@ -14,6 +14,7 @@ import type { FeatureSchema } from '../schema/index.ts';
 import { frozenMask } from './frozen.ts';
 import { attackBatch } from './perturb.ts';
 import { validateAttack, type AttackOptions, type AttackSpec } from './spec.ts';
+import { gather } from '../data/gather.ts';
 
 export interface AttackRequest {
   model: Mlp;
@@ -44,7 +45,6 @@ export interface AttackStats {
 export interface AttackResult {
   /** Attacked jets in physical units, rows.length x F, in the order of `rows`. */
   raw: Float32Array;
-  frozen: Uint8Array;
   stats: AttackStats;
 }
 
@@ -86,7 +86,6 @@ export function attackJets(req: AttackRequest): AttackResult {
   const factors = req.options?.epsFactors ?? new Float32Array(F).fill(1);
   if (factors.length !== F) throw new Error(`Expected ${F} per-feature eps factors, got ${factors.length}.`);
   const out = new Float32Array(n * F);
-  const frozenAll = new Uint8Array(n * F);
   const absDelta = new Float64Array(F);
   let free = 0;
   let moved = 0;
@@ -102,13 +101,12 @@ export function attackJets(req: AttackRequest): AttackResult {
       const rows = Array.from({ length: m }, (_, k) => req.rows[c0 + k]);
       const xs = applyStandardizer(req.raw, schema, s, rows);
       const frozen = frozenMask(req.raw, schema, rows);
-      frozenAll.set(frozen, c0 * F);
       let cap: Float32Array | undefined;
       if (req.options?.rawCap !== undefined) {
         cap = new Float32Array(m * F);
         for (let k = 0; k < m; k++) for (let j = 0; j < F; j++) cap[k * F + j] = (req.options.rawCap * Math.abs(req.raw[rows[k] * F + j])) / s.std[j];
       }
-      const labels = Int32Array.from(rows, (r) => req.labels[r]);
+      const labels = gather(req.labels, rows);
       const adv = fast
         ? fastAttack(req.model, xs, labels, { spec: req.spec, loss: req.loss, frozen, factors, cap, groupOf, nGroups: groups.length })
         : tensorAttack(req, xs, labels, frozen, cap, factorT, groupT, c0);
@@ -132,7 +130,6 @@ export function attackJets(req: AttackRequest): AttackResult {
   }
   return {
     raw: out,
-    frozen: frozenAll,
     stats: {
       jets: n,
       mode: 'inference',

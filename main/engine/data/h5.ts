@@ -187,7 +187,8 @@ export interface OpenJetsH5 {
   weights?: Float32Array;
   source: DataSource;
   /** Features of jets [start, end), row-major in physical units; NaN/Inf entries are refused. */
-  readRows(start: number, end: number): Float32Array;
+  /** `into`: see JetSource.readRows. */
+  readRows(start: number, end: number, into?: Float32Array): Float32Array;
   /** Frees the file; later reads are refused. Closing again does nothing. */
   close(): void;
 }
@@ -315,13 +316,13 @@ export async function openJetsH5(file: string): Promise<OpenJetsH5> {
     }
   };
   let open = true;
-  const readRows = (start: number, end: number): Float32Array =>
+  const readRows = (start: number, end: number, into?: Float32Array): Float32Array =>
     quietHdf5(() => {
       if (!open) fail(file, 'the file was already closed; open it again to read its jets.');
       if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n)) {
         throw new RangeError(`${file}: jets ${start}..${end} are outside the file's ${n} jets.`);
       }
-      const features = new Float32Array((end - start) * F);
+      const features = into && into.length >= (end - start) * F ? into.subarray(0, (end - start) * F) : new Float32Array((end - start) * F);
       readInto(start, end, features, 0);
       const bad = findNonFinite(features, F);
       if (bad) {

@@ -19,7 +19,11 @@ import { DEFAULT_BLOCK_ROWS, memorySource, readWhole, rowRanges, type JetSource 
 export const STREAM_THRESHOLD_BYTES = 128 * 2 ** 20;
 
 export interface OpenOptions extends Pick<LoadOptions, 'seed' | 'map'> {
-  /** true: stream HDF5/Parquet files; false: load whole; 'auto': stream above STREAM_THRESHOLD_BYTES. @default 'auto' */
+  /**
+   * true: stream HDF5/Parquet files (training keeps its rows in scratch files); false: hold in memory what
+   * a step reads more than once (training: the training and validation jets; source.ts holdRows); 'auto':
+   * load whole up to STREAM_THRESHOLD_BYTES, stream above. Other formats are always loaded whole. @default 'auto'
+   */
   stream?: boolean | 'auto';
   /** Jets per block read from a streamed file. @default DEFAULT_BLOCK_ROWS */
   blockRows?: number;
@@ -44,7 +48,7 @@ export async function openJets(spec: string, options: OpenOptions = {}): Promise
   const stream = options.stream ?? 'auto';
   const blockRows = options.blockRows ?? DEFAULT_BLOCK_ROWS;
   if (!(Number.isInteger(blockRows) && blockRows >= 1)) throw new Error(`The block size must be a positive number of jets, not ${blockRows}.`);
-  if (stream === false || !canStream(spec)) return memorySource(await loadData(spec, { seed: options.seed, map: options.map }));
+  if (!canStream(spec)) return memorySource(await loadData(spec, { seed: options.seed, map: options.map }));
   const ext = path.extname(spec).toLowerCase();
   let src: JetSource;
   if (ext === '.parquet') {
@@ -53,7 +57,12 @@ export async function openJets(spec: string, options: OpenOptions = {}): Promise
     // The mapping refusal for HDF5 files is loadData's, so both ways say the same.
     if (options.map) return memorySource(await loadData(spec, { map: options.map }));
     const h = await openJetsH5(spec);
-    src = { ...h, inMemory: false, blocks: () => rowRanges(0, h.n, blockRows), readRows: async (s, e) => h.readRows(s, e), close: () => h.close() };
+    src = { ...h, inMemory: false, blocks: () => rowRanges(0, h.n, blockRows), readRows: async (s, e, into) => h.readRows(s, e, into), close: () => h.close() };
+  }
+  if (stream === false) {
+    // Not a whole load: what a step uses more than once is held in memory (source.ts holdRows).
+    src.holdRows = true;
+    return src;
   }
   if (stream === 'auto' && src.n * src.schema.features.length * 4 <= STREAM_THRESHOLD_BYTES) {
     try {

@@ -12,6 +12,7 @@ import { rowsOf, SPLIT_TEST } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
 import { predictSourceRows } from './predict-source.ts';
+import { gather, iota } from '../data/gather.ts';
 
 export interface RunEvaluation {
   run: string;
@@ -31,7 +32,7 @@ export function rowsForRun(run: LoadedRun, data: { schema: FeatureSchema; source
     throw new Error(`Run "${run.config.name}" was trained on ${run.config.schema} inputs; these data are ${data.schema.name}.`);
   }
   if (data.source.hash === run.config.data.hash) return { rows: rowsOf(run.split, SPLIT_TEST), split: 'test' };
-  return { rows: Uint32Array.from({ length: data.n }, (_, i) => i), split: 'all' };
+  return { rows: iota(data.n), split: 'all' };
 }
 
 /** Jets standardised and predicted at a time by predictRaw: predictArray's own chunk, so its tensor calls are unchanged. */
@@ -65,8 +66,8 @@ export function predictRaw(run: LoadedRun, schema: FeatureSchema, raw: Float32Ar
 export function evaluateLoadedRun(run: LoadedRun, data: JetDataset): RunEvaluation {
   const { rows, split } = rowsForRun(run, data);
   const probs = predictRaw(run, data.schema, data.features, rows);
-  const labels = Int32Array.from(rows, (i) => data.labels[i]);
-  const weights = data.weights ? Float32Array.from(rows, (i) => data.weights![i]) : undefined;
+  const labels = gather(data.labels, rows);
+  const weights = data.weights ? gather(data.weights, rows) : undefined;
   const report = evaluatePredictions(data.schema, probs, labels, weights);
   return { run: run.config.name, split, rows, probs, labels, weights, report };
 }
@@ -78,8 +79,8 @@ export function evaluateLoadedRun(run: LoadedRun, data: JetDataset): RunEvaluati
 export async function evaluateLoadedRunOnSource(run: LoadedRun, src: JetSource): Promise<RunEvaluation> {
   const { rows, split } = rowsForRun(run, src);
   const probs = await predictSourceRows(run.model, run.standardizer, src, rows);
-  const labels = Int32Array.from(rows, (i) => src.labels[i]);
-  const weights = src.weights ? Float32Array.from(rows, (i) => src.weights![i]) : undefined;
+  const labels = gather(src.labels, rows);
+  const weights = src.weights ? gather(src.weights, rows) : undefined;
   const report = evaluatePredictions(src.schema, probs, labels, weights);
   return { run: run.config.name, split, rows, probs, labels, weights, report };
 }

@@ -56,8 +56,11 @@ function netArgs(model: Mlp): { widths: number[]; params: Float32Array } {
   return { widths: widthsOf(model), params: flatParams(model) };
 }
 
-/** Rows per block of a row operation: bounds the shared copies (about 9 MB of DeepCSV inputs). */
-const BLOCK = 32768;
+/**
+ * Rows per block of a row operation: bounds the shared copies, which stay allocated for the next call
+ * (2.2 MB of DeepCSV inputs per argument), and each thread's wasm heap, which grows to its largest chunk.
+ */
+const BLOCK = 8192;
 
 type RowArray = Float32Array | Int32Array | Uint8Array;
 

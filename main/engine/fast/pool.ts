@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { GRAD_PARTS, takeChunks, type DenseKernels, type OpName, type Share } from '../../../native/dense-ops.mjs';
+import { WORKER_YOUNG_GENERATION_MB } from '../node-flags.ts';
 import { denseModule, nativeFile, threadCount } from './kernels.ts';
 
 /** A typed array on a SharedArrayBuffer with `src`'s values (or `length` zeros). */
@@ -35,7 +36,7 @@ export class FastPool {
     const wasm = nativeFile('dense-simd.wasm');
     const script = nativeFile('dense-worker.mjs');
     for (let t = this.workers.length + 1; t < this.threads; t++) {
-      const w = new Worker(script, { workerData: { wasm, err: this.err.buffer }, execArgv: [] });
+      const w = new Worker(script, { workerData: { wasm, err: this.err.buffer }, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       // Idle workers must not keep a finished command alive.
       w.unref();
       this.workers.push(w);

@@ -18,6 +18,7 @@ import { attackCached } from '../robustness/attack-cache.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
 import { rankCandidates, type Ranking, type Selection } from './select.ts';
 import { trackLayout } from './tracks.ts';
+import { gather } from '../data/gather.ts';
 
 export interface InspectRequest {
   /** Workspace holding the run; its attack cache is used and filled. */
@@ -107,7 +108,7 @@ export async function inspectLoadedRun(run: LoadedRun, req: InspectRequest): Pro
 
   const evaluated = rowsForRun(run, data);
   const rows = evaluated.rows.slice(0, sample);
-  const labels = Int32Array.from(rows, (r) => data.labels[r]);
+  const labels = gather(data.labels, rows);
   const attack = req.attack.eps > 0 ? await attackCached(req.workspace, run, data, rows, req.attack) : null;
   const nominal = predictRaw(run, schema, data.features, rows);
   const pool = { rows, labels, nominal, attacked: attack ? predictRaw(run, schema, attack.raw) : nominal };

@@ -16,6 +16,7 @@ import { loadRun, type LoadedRun } from '../store/run-model.ts';
 import { gradients, topHessianEigen } from './directions.ts';
 import { normL2 } from './linalg.ts';
 import { selectJets, type JetSelection } from './select-jets.ts';
+import { gather } from '../data/gather.ts';
 
 export interface CurvatureRequest extends JetSelection {
   workspace: string;
@@ -109,7 +110,7 @@ export function curvature(req: CurvatureRequest): CurvatureResult[] {
       // The same jets for every run: those of the first run.
       rows ??= selectJets(run, data, req);
       const x = applyStandardizer(data.features, schema, run.standardizer, rows);
-      const labels = Int32Array.from(rows, (i) => data.labels[i]);
+      const labels = gather(data.labels, rows);
       const frozen = frozenMask(data.features, schema, rows);
       const g = gradients(run.model, run.config.train.loss, x, labels);
       for (let e = 0; e < g.length; e++) if (frozen[e]) g[e] = 0;

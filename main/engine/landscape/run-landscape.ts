@@ -19,6 +19,7 @@ import { buildDirections, directionName, parseDirection, principalAxes, type Dir
 import { fgsmDelta, projectOnPlane, type FgsmStep } from './fgsm-step.ts';
 import { selectJets, type JetSelection } from './select-jets.ts';
 import { lossSurface, offsets } from './surface.ts';
+import { gather, iota } from '../data/gather.ts';
 
 export interface LandscapeRequest extends JetSelection {
   workspace: string;
@@ -123,9 +124,9 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
     const pca = specs.some((s) => s.kind === 'pca');
     const data = pca ? await readWhole(src) : await readSelected(src, jets);
     // The scanned jets' rows in `data`.
-    const at = pca ? jets : Uint32Array.from(jets, (_, i) => i);
+    const at = pca ? jets : iota(jets.length);
     const x = applyStandardizer(data.features, schema, first.standardizer, at);
-    const labels = Int32Array.from(at, (i) => data.labels[i]);
+    const labels = gather(data.labels, at);
     const frozen = frozenMask(data.features, schema, at);
     if (req.jet !== undefined && !req.moveFrozen) {
       for (const s of specs.filter((d) => d.kind === 'feature')) {

@@ -13,6 +13,7 @@ import { sha256File, sha256Text } from '../data/hash.ts';
 import { readJson, writeJsonAtomic } from '../store/atomic.ts';
 import type { LoadedRun } from '../store/run-model.ts';
 import { Workspace } from '../store/workspace.ts';
+import { gather } from '../data/gather.ts';
 
 export interface CachedAttack {
   raw: Float32Array;
@@ -74,8 +75,8 @@ const WRITE_BLOCK_ROWS = 8192;
  */
 export async function writeAttackedSet(file: string, data: JetDataset, rows: ArrayLike<number>, raw: Float32Array, attributes: Record<string, string>, at: ArrayLike<number> = rows): Promise<void> {
   const F = data.schema.features.length;
-  const labels = Int32Array.from(at, (i) => data.labels[i]);
-  const weights = data.weights ? Float32Array.from(at, (i) => data.weights![i]) : undefined;
+  const labels = gather(data.labels, at);
+  const weights = data.weights ? gather(data.weights, at) : undefined;
   const options = { extra: { source_index: Int32Array.from(rows) }, attributes };
   if (rows.length === 0) {
     await writeJetsH5(file, { schema: data.schema, n: 0, features: raw, labels, weights, source: data.source }, options);

@@ -17,6 +17,7 @@ import { formsSeedGroup, seedGroupOf } from '../study/seed-group.ts';
 import { aggregateScan, type AggregatedScanRow } from './aggregate-seeds.ts';
 import { attackCached } from './attack-cache.ts';
 import { shiftsOfRows, type FeatureShift } from './input-shifts.ts';
+import { gather, iota } from '../data/gather.ts';
 
 export interface ScanRequest {
   workspace: string;
@@ -101,8 +102,8 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
         picked = { rows, data: await readSelected(src, rows) };
       }
       const data = whole ?? picked!.data;
-      const at = whole ? rows : Uint32Array.from(rows, (_, i) => i);
-      const labels = Int32Array.from(at, (i) => data.labels[i]);
+      const at = whole ? rows : iota(rows.length);
+      const labels = gather(data.labels, at);
       const clean = aucTable(evaluatePredictions(data.schema, predictRaw(run, data.schema, data.features, at), labels));
       for (const kind of req.attacks) {
         for (const eps of req.eps) {

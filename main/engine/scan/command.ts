@@ -6,13 +6,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_NODE_FLAGS } from '../node-flags.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const TAGSCAPE_BIN = path.join(ROOT, 'bin', 'tagscape.js');
 
-/** @default [absolute node, absolute bin/tagscape.js] */
+/** @default [absolute node, its flags (node-flags.ts), absolute bin/tagscape.js] */
 export function defaultCommand(): string[] {
-  return [process.execPath, TAGSCAPE_BIN];
+  return [process.execPath, ...ENGINE_NODE_FLAGS, TAGSCAPE_BIN];
 }
 
 /** Split a command given as one string on whitespace, honouring single and double quotes. */

@@ -28,6 +28,7 @@ import { DEFAULT_TRAIN_CONFIG, validateTrainConfig, type TrainConfig } from './c
 import { freshLoopState, trainLoop, type BatchProgress, type EpochRecord, type LoopState, type SplitRows } from './loop.ts';
 import { splitStores, type RowStore, type SplitStores } from './rows.ts';
 import { scratchDir, sweepScratch } from './scratch.ts';
+import { gather } from '../data/gather.ts';
 
 export interface RunConfig {
   tagscape_version: string;
@@ -95,7 +96,7 @@ interface Prepared {
 }
 
 /** Rows read per block when a fit pass goes over the training rows. */
-const FIT_ROWS = 32768;
+const FIT_ROWS = 8192;
 
 /** The standardisation of the training rows, in two passes over the row store in row order. */
 function fitOnRows(src: JetSource, rows: RowStore): Standardizer {
@@ -117,8 +118,8 @@ function splitRows(p: Prepared, which: number, weights: Float32Array): SplitRows
   const rows = rowsOf(p.split, which);
   return {
     rows: which === SPLIT_TRAIN ? p.stores.train : p.stores.val,
-    y: Int32Array.from(rows, (i) => p.src.labels[i]),
-    w: Float32Array.from(rows, (i) => weights[i]),
+    y: gather(p.src.labels, rows),
+    w: gather(weights, rows),
   };
 }
 
@@ -287,14 +288,16 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
       ws.writeStatus(name, { status: 'interrupted', epochs_done: state.epoch });
       return { name, status: 'interrupted', backend: activeBackend(), epochs_done: state.epoch, best_epoch: state.bestEpoch, stopped_early: false, history, test: null };
     }
+    // The training and validation rows are done with: held ones go before the test jets are read.
+    p.stores.dispose();
     // Evaluate the best weights on the held-out test split and store the metrics with the run.
     loadModelArrays(model, readBundle(ws.file(name, 'model.bin')).arrays);
     let test: EvaluationReport | null = null;
     if (testRows.length > 0) {
       const { src } = p;
       const probs = await predictSourceRows(model, p.standardizer, src, testRows);
-      const labels = Int32Array.from(testRows, (i) => src.labels[i]);
-      test = evaluatePredictions(src.schema, probs, labels, src.weights ? Float32Array.from(testRows, (i) => src.weights![i]) : undefined);
+      const labels = gather(src.labels, testRows);
+      test = evaluatePredictions(src.schema, probs, labels, src.weights ? gather(src.weights, testRows) : undefined);
       ws.writeJson(name, 'metrics.json', { split: 'test', best_epoch: state.bestEpoch, ...test });
     }
     const stoppedEarly = outcome === 'early-stopped';
