@@ -135,6 +135,46 @@ describe('the window for a new user: status bar, first-launch study, tooltips, j
     for (const key of ['directions', 'curvature', 'frozen']) assert.ok(await page.$(`[role=tabpanel]:visible [data-term=${key}]`), `Landscape explains ${key}`);
   });
 
+  it('shows the same tooltip on keyboard focus, hides it on Escape and on leaving, and leaves the focus on the term', async () => {
+    await open('train');
+    const focused = () => page.evaluate<string | null>(`document.activeElement?.getAttribute('data-term') ?? null`);
+    const sentence = (key: string | null) => GLOSSARY[key as keyof typeof GLOSSARY].text;
+    /** Waits until the tooltips on the page show exactly these texts (the directive adds and removes them after a tick). */
+    const tips = async (expected: string[]) => {
+      const read = () => page.$$eval('.p-tooltip', (els) => els.map((e) => e.textContent?.trim() ?? ''));
+      for (let i = 0; i < 50 && JSON.stringify(await read()) !== JSON.stringify(expected); i++) await page.waitForTimeout(100);
+      assert.deepEqual(await read(), expected);
+    };
+    // From the page's heading, Tab on as a keyboard user would until a glossary term has the focus.
+    await page.click('[role=tabpanel]:visible h2');
+    let term: string | null = null;
+    for (let i = 0; i < 40 && !term; i++) {
+      await page.keyboard.press('Tab');
+      term = await focused();
+    }
+    assert.ok(term, 'a glossary term on the Train page is reachable with Tab');
+    await tips([sentence(term)]);
+    assert.ok(await page.isVisible('.p-tooltip'), 'the tooltip is visible');
+    assert.equal(await focused(), term, 'the tooltip does not take the focus');
+    await page.waitForTimeout(400); // the popup's 250 ms fade-in, for the screenshot
+    await page.screenshot({ path: path.join(ARTIFACTS, 'window-tooltip-focus.png') });
+    assert.deepEqual(await axeFindings(page), [], 'no serious or critical axe-core violation with the tooltip shown');
+    await page.keyboard.press('Escape');
+    await tips([]);
+    assert.equal(await focused(), term, 'Escape hides the tooltip and leaves the focus where it was');
+    // Back onto the term and off it again: leaving hides its tooltip (the next control shows its own, if a term).
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), term);
+    await tips([sentence(term)]);
+    await page.keyboard.press('Tab');
+    const next = await focused();
+    assert.notEqual(next, term);
+    await tips(next ? [sentence(next)] : []);
+    await page.keyboard.press('Escape');
+    await tips([]);
+  });
+
   it('runs the paper\'s study from the one button to a filled Evaluate page, then robustness and landscape', async () => {
     await open('evaluate');
     await page.click('[role=tabpanel]:visible button.run-study');

@@ -7,7 +7,7 @@ import type { JetSource } from '../data/source.ts';
 import { discriminant } from '../metrics/discriminants.ts';
 import { evaluatePredictions, type EvaluationReport } from '../metrics/evaluate.ts';
 import type { FeatureSchema } from '../schema/index.ts';
-import { predictArray } from '../model/mlp.ts';
+import { predictArray, predictArrayAsync } from '../model/mlp.ts';
 import { rowsOf, SPLIT_TEST } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
 import { loadRun, type LoadedRun } from '../store/run-model.ts';
@@ -26,11 +26,16 @@ export interface RunEvaluation {
   report: EvaluationReport;
 }
 
+/** Refuses, in one sentence, data whose inputs are not the ones the run was trained on. */
+export function requireSchema(run: LoadedRun, schema: FeatureSchema): void {
+  if (run.config.schema !== schema.name) {
+    throw new Error(`Run "${run.config.name}" was trained on ${run.config.schema} inputs; these data are ${schema.name}.`);
+  }
+}
+
 /** The jets a run is judged on: its held-out test split on its own training data, else every jet. */
 export function rowsForRun(run: LoadedRun, data: { schema: FeatureSchema; source: DataSource; n: number }): { rows: Uint32Array; split: 'test' | 'all' } {
-  if (run.config.schema !== data.schema.name) {
-    throw new Error(`Run "${run.config.name}" was trained on ${run.config.schema} inputs; these data are ${data.schema.name}.`);
-  }
+  requireSchema(run, data.schema);
   if (data.source.hash === run.config.data.hash) return { rows: rowsOf(run.split, SPLIT_TEST), split: 'test' };
   return { rows: iota(data.n), split: 'all' };
 }
@@ -44,22 +49,41 @@ function rowSlice(rows: ArrayLike<number>, s: number, e: number): ArrayLike<numb
 }
 
 /**
- * Class probabilities of a run for jets in physical units (the given rows, or all). The jets are
- * standardised a chunk at a time into one reused buffer, never as a second copy of the whole set.
+ * The jets in physical units (the given rows, or all) standardised a chunk at a time into one reused
+ * buffer, never as a second copy of the whole set: each chunk's first jet and its scaled inputs, valid
+ * until the next chunk is asked for.
  */
-export function predictRaw(run: LoadedRun, schema: FeatureSchema, raw: Float32Array, rows?: ArrayLike<number>): Float32Array {
+function* scaledChunks(run: LoadedRun, schema: FeatureSchema, raw: Float32Array, rows?: ArrayLike<number>): Generator<{ start: number; x: Float32Array }> {
   const F = schema.features.length;
-  const C = run.model.config.outputs;
   const n = rows ? rows.length : raw.length / F;
-  const out = new Float32Array(n * C);
   const scaled = new Float32Array(Math.min(n, RAW_CHUNK) * F);
   for (let s = 0; s < n; s += RAW_CHUNK) {
     const e = Math.min(n, s + RAW_CHUNK);
     const x = rows
       ? applyStandardizer(raw, schema, run.standardizer, rowSlice(rows, s, e), scaled)
       : applyStandardizer(raw.subarray(s * F, e * F), schema, run.standardizer, undefined, scaled);
-    out.set(predictArray(run.model, x, RAW_CHUNK), s * C);
+    yield { start: s, x };
   }
+}
+
+const jetsOf = (schema: FeatureSchema, raw: Float32Array, rows?: ArrayLike<number>) => (rows ? rows.length : raw.length / schema.features.length);
+
+/** Class probabilities of a run for jets in physical units (the given rows, or all). */
+export function predictRaw(run: LoadedRun, schema: FeatureSchema, raw: Float32Array, rows?: ArrayLike<number>): Float32Array {
+  const C = run.model.config.outputs;
+  const out = new Float32Array(jetsOf(schema, raw, rows) * C);
+  for (const { start, x } of scaledChunks(run, schema, raw, rows)) out.set(predictArray(run.model, x, RAW_CHUNK), start * C);
+  return out;
+}
+
+/**
+ * predictRaw while this thread's event loop goes on (predictArrayAsync): for the loopback server and the
+ * Electron main process, which must keep answering while a large set is scored. The same numbers.
+ */
+export async function predictRawAsync(run: LoadedRun, schema: FeatureSchema, raw: Float32Array, rows?: ArrayLike<number>): Promise<Float32Array> {
+  const C = run.model.config.outputs;
+  const out = new Float32Array(jetsOf(schema, raw, rows) * C);
+  for (const { start, x } of scaledChunks(run, schema, raw, rows)) out.set(await predictArrayAsync(run.model, x, RAW_CHUNK), start * C);
   return out;
 }
 

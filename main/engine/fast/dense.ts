@@ -72,22 +72,30 @@ type RowArray = Float32Array | Int32Array | Uint8Array;
  */
 const staging = new Map<string, RowArray>();
 
-/** A shared array of `length` values of `Ctor` for argument `name`: the staging one, grown if needed. */
-function staged<T extends RowArray>(name: string, Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
-  let a = staging.get(name) as T | undefined;
+/** A shared array of `length` values of `Ctor` for argument `name` in `store`: the staged one, grown if needed. */
+function staged<T extends RowArray>(store: Map<string, RowArray>, name: string, Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  let a = store.get(name) as T | undefined;
   if (!a || a.constructor !== Ctor || a.length < length) {
     a = shared(Ctor, length);
-    staging.set(name, a);
+    store.set(name, a);
   }
   return a.subarray(0, length) as T;
 }
 
-/** `a` copied into argument `name`'s staging block when threads share the work (itself otherwise, or when already shared). */
-function shareBlock<T extends RowArray>(pool: FastPool, name: string, a: T): T {
-  if (!pool.sharing || a.buffer instanceof SharedArrayBuffer) return a;
-  const out = staged(name, a.constructor as never, a.length) as T;
+/** `a` copied into argument `name`'s block of `store` (itself when already shared). */
+function stageBlock<T extends RowArray>(store: Map<string, RowArray>, name: string, a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = staged(store, name, a.constructor as never, a.length) as T;
   out.set(a);
   return out;
+}
+
+/** Rows [s, e) of a row operation's arguments, each per-row input ([array, values per row]) passed through `stage`. */
+function blockArgs(fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, s: number, e: number, stage: (name: string, a: RowArray) => RowArray): Record<string, unknown> {
+  const drop = fixed.drop as { row0?: number } | null | undefined;
+  const args: Record<string, unknown> = { ...fixed, drop: drop ? { ...drop, row0: s } : null };
+  for (const [k, v] of Object.entries(perRow)) args[k] = v ? stage(k, v[0].subarray(s * v[1], e * v[1])) : null;
+  return args;
 }
 
 /**
@@ -98,15 +106,36 @@ function shareBlock<T extends RowArray>(pool: FastPool, name: string, a: T): T {
  */
 function rowOp(pool: FastPool, op: OpName, n: number, fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, outWidth: number): Float32Array {
   const result = new Float32Array(n * outWidth);
-  const drop = fixed.drop as { row0?: number } | null | undefined;
   for (let s = 0; s < n; s += BLOCK) {
     const e = Math.min(n, s + BLOCK);
-    const args: Record<string, unknown> = { ...fixed, drop: drop ? { ...drop, row0: s } : null };
-    for (const [k, v] of Object.entries(perRow)) args[k] = v ? shareBlock(pool, k, v[0].subarray(s * v[1], e * v[1])) : null;
-    const out = pool.sharing ? staged('out', Float32Array, (e - s) * outWidth) : result.subarray(s * outWidth, e * outWidth);
+    const args = blockArgs(fixed, perRow, s, e, (k, a) => (pool.sharing ? stageBlock(staging, k, a) : a));
+    const out = pool.sharing ? staged(staging, 'out', Float32Array, (e - s) * outWidth) : result.subarray(s * outWidth, e * outWidth);
     pool.rows(op, { ...args, out }, e - s);
     if (pool.sharing) result.set(out, s * outWidth);
   }
+  return result;
+}
+
+/**
+ * rowOpAsync's shared blocks: a set of its own for each call in flight (a synchronous rowOp, or another
+ * rowOpAsync, may run between two of its blocks), taken from here and given back for the next call, which
+ * bounds the spent blocks as `staging` does.
+ */
+const idleStaging: Map<string, RowArray>[] = [];
+
+/** rowOp on the pool's workers while this thread's event loop goes on (pool.rowsAsync). */
+async function rowOpAsync(pool: FastPool, op: OpName, n: number, fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, outWidth: number): Promise<Float32Array> {
+  const result = new Float32Array(n * outWidth);
+  const own = idleStaging.pop() ?? new Map<string, RowArray>();
+  for (let s = 0; s < n; s += BLOCK) {
+    const e = Math.min(n, s + BLOCK);
+    const args = blockArgs(fixed, perRow, s, e, (k, a) => stageBlock(own, k, a));
+    const out = staged(own, 'out', Float32Array, (e - s) * outWidth);
+    // A failed block may leave a worker still writing to these: they are then not reused.
+    await pool.rowsAsync(op, { ...args, out }, e - s);
+    result.set(out, s * outWidth);
+  }
+  idleStaging.push(own);
   return result;
 }
 
@@ -114,6 +143,12 @@ function rowOp(pool: FastPool, op: OpName, n: number, fixed: Record<string, unkn
 export function fastProbs(model: Mlp, x: Float32Array, pool = fastPool()): Float32Array {
   const F = model.config.inputs;
   return rowOp(pool, 'probs', x.length / F, netArgs(model), { x: [x, F] }, model.config.outputs);
+}
+
+/** fastProbs on the pool's workers, leaving this thread's event loop free meanwhile: the same bits. */
+export function fastProbsAsync(model: Mlp, x: Float32Array, pool = fastPool()): Promise<Float32Array> {
+  const F = model.config.inputs;
+  return rowOpAsync(pool, 'probs', x.length / F, netArgs(model), { x: [x, F] }, model.config.outputs);
 }
 
 /** Logits, inference mode (as Mlp.logits without dropout). */

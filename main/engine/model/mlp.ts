@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.ts';
-import { fastProbs } from '../fast/dense.ts';
+import { fastProbs, fastProbsAsync } from '../fast/dense.ts';
 import { kernelPath } from '../fast/kernels.ts';
 
 export interface MlpConfig {
@@ -103,18 +103,37 @@ export class Mlp {
   }
 }
 
+/** Probabilities of rows [s, e) of a scaled n x F array on the tensor backend. */
+function tensorProbs(model: Mlp, scaled: Float32Array, s: number, e: number): Float32Array {
+  const F = model.config.inputs;
+  const probs = tf.tidy(() => model.predict(tf.tensor2d(scaled.subarray(s * F, e * F), [e - s, F])));
+  const values = probs.dataSync() as Float32Array;
+  probs.dispose();
+  return values;
+}
+
 /** Probabilities for rows of a scaled n x F array, in chunks so memory stays bounded. */
 export function predictArray(model: Mlp, scaled: Float32Array, chunk = 8192): Float32Array {
   if (kernelPath() === 'simd') return fastProbs(model, scaled);
-  const F = model.config.inputs;
-  const C = model.config.outputs;
-  const n = scaled.length / F;
-  const out = new Float32Array(n * C);
+  const n = scaled.length / model.config.inputs;
+  const out = new Float32Array(n * model.config.outputs);
+  for (let s = 0; s < n; s += chunk) out.set(tensorProbs(model, scaled, s, Math.min(n, s + chunk)), s * model.config.outputs);
+  return out;
+}
+
+/**
+ * predictArray for a caller whose event loop must go on (a server answering other requests): the simd
+ * kernels run on their worker threads while this thread waits for nothing; the tensor path (native
+ * TensorFlow, or TAGSCAPE_KERNELS=tfjs) computes here, a chunk at a time, and lets the event loop run
+ * between chunks. The same numbers as predictArray.
+ */
+export async function predictArrayAsync(model: Mlp, scaled: Float32Array, chunk = 8192): Promise<Float32Array> {
+  if (kernelPath() === 'simd') return fastProbsAsync(model, scaled);
+  const n = scaled.length / model.config.inputs;
+  const out = new Float32Array(n * model.config.outputs);
   for (let s = 0; s < n; s += chunk) {
-    const e = Math.min(n, s + chunk);
-    const probs = tf.tidy(() => model.predict(tf.tensor2d(scaled.subarray(s * F, e * F), [e - s, F])));
-    out.set(probs.dataSync() as Float32Array, s * C);
-    probs.dispose();
+    out.set(tensorProbs(model, scaled, s, Math.min(n, s + chunk)), s * model.config.outputs);
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return out;
 }
