@@ -44,7 +44,8 @@ if (!Number.isInteger(rounds) || rounds < 1) {
 const oursRuns = [];
 const theirRuns = [];
 for (let r = 0; r < rounds; r++) {
-  oursRuns.push(run(process.execPath, [path.join(root, 'bin', 'tagscape.js'), 'bench', ...common, '--json']));
+  // Through its shebang, as the installed `tagscape` command runs (with the engine's V8 flags, main/engine/node-flags.ts).
+  oursRuns.push(run(path.join(root, 'bin', 'tagscape.js'), ['bench', ...common, '--json']));
   theirRuns.push(run('/usr/bin/python3', [peer, ...common, '--threads', '1']));
 }
 const keys = ['train_nominal_jets_per_s', 'train_fgsm_jets_per_s', 'fgsm_attack_jets_per_s', 'surface_points_per_s'];
