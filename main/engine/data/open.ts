@@ -12,9 +12,9 @@ import { DEFAULT_BLOCK_ROWS, memorySource, readWhole, rowRanges, type JetSource 
 
 /**
  * Above this many bytes of float32 inputs (n x F x 4: 134 MB for 500k DeepCSV jets, 268 MB for 1M),
- * `stream: 'auto'` streams. Below it, loading whole is faster (training on 1M jets ran 13% faster in
- * memory) and takes about twice the inputs, under 300 MB; 1M jets trained in memory peaked at 557 MB,
- * streamed at 394 MB (README, bench:memory).
+ * `stream: 'auto'` streams. Below it, loading whole is faster and costs at most the inputs plus a
+ * process's fixed cost; 1M jets trained holding their training rows (`stream: false`) peaked at 424 MB,
+ * streamed at 232 MB (README, bench:memory).
  */
 export const STREAM_THRESHOLD_BYTES = 128 * 2 ** 20;
 
