@@ -18,6 +18,8 @@ const toastText = (light: number) =>
 export const TagscapePreset = definePreset(Aura, {
   components: {
     toast: { colorScheme: { light: toastText(800) } },
+    // An unpressed toggle's label (e.g. the ROC view's SelectButton): Aura's surface-500 on surface-100 is 4.3:1.
+    togglebutton: { colorScheme: { light: { root: { color: '{surface.600}' }, icon: { color: '{surface.600}' } } } },
   },
   semantic: {
     primary: Object.fromEntries(shades.map((s) => [s, `{blue.${s}}`])),

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { SKIP, launchChromium } from './browser.ts';
+import { SKIP, chooseOption, launchChromium } from './browser.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
 import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
 import { PDFTOPPM, colours, meanGrey, pdfFirstPage } from './pictures.ts';
@@ -87,7 +87,7 @@ describe('the click-through study', { skip: SKIP }, () => {
     await page.click('form.train button[type=submit]');
     await page.waitForSelector('li[data-job]:has-text("nominal")');
     await page.fill('form.train input[name=name]', 'adversarial');
-    await page.selectOption('form.train select[name=adv]', 'fgsm');
+    await chooseOption(page, 'form.train [role=combobox][name=adv]', 'FGSM');
     await page.fill('form.train input[name=eps]', String(EPS));
     await page.click('form.train button[type=submit]');
     // Two job slots: both train at once (neither waits in the queue), their curves drawn as they go.
@@ -120,7 +120,7 @@ describe('the click-through study', { skip: SKIP }, () => {
     await page.check('form.evaluate input[name=runs][value=nominal]');
     await page.check('form.evaluate input[name=runs][value=adversarial]');
     await page.fill('form.evaluate input[name=data]', DATA);
-    await page.selectOption('form.evaluate select[name=attack]', 'fgsm');
+    await chooseOption(page, 'form.evaluate [role=combobox][name=attack]', 'FGSM');
     await page.fill('form.evaluate input[name=eps]', String(EPS));
     await page.click('form.evaluate button[type=submit]');
     await page.waitForSelector('.maps .chart svg', { timeout: 90_000 });
@@ -144,8 +144,9 @@ describe('the click-through study', { skip: SKIP }, () => {
     assert.equal((await page.$$('table.confusion tbody tr')).length, 4);
     await shot(page, 'evaluate');
     // The rejection view and back: the same chart redrawn twice (Export must list it once).
-    for (const [view, axis] of [['rejection', 'light-flavour-jet rejection'], ['mistag', 'light-flavour-jet mistag rate']]) {
-      await page.check(`input[name=view][value=${view}]`);
+    for (const [view, axis] of [['rejection (1 / mistag)', 'light-flavour-jet rejection'], ['efficiency vs mistag rate', 'light-flavour-jet mistag rate']]) {
+      await page.click(`[data-testid=roc-view] button:has-text("${view}")`);
+      await page.waitForSelector(`[data-testid=roc-view] button[aria-pressed=true]:has-text("${view}")`);
       await page.waitForSelector(`.maps .chart svg text:text-is("${axis}")`);
     }
   });
@@ -170,7 +171,7 @@ describe('the click-through study', { skip: SKIP }, () => {
       assert.equal(Number(mine[0][2].split(' ')[0]), clean[run], `${run}: clean AUC as on the Evaluate page`);
       assert.ok(Number(mine[2][2].split(' ')[0]) < clean[run], `${run}: FGSM at eps ${EPS} lowers the AUC`);
     }
-    const ranking = await cells(page, 'table.ranking');
+    const ranking = await cells(page, '.p-datatable.ranking');
     assert.ok(ranking.length > 0, 'inputs ranked');
     const deltas = ranking.map((r) => Number(r[2]));
     assert.deepEqual(deltas, [...deltas].sort((a, b) => b - a), 'ranked by mean |Δ|, largest first');

@@ -16,7 +16,7 @@ import { writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
 import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
-import { SKIP, launchChromium } from './browser.ts';
+import { SKIP, chooseOption, launchChromium } from './browser.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -117,7 +117,7 @@ describe('the window for a new user: status bar, first-launch study, tooltips, j
 
   it('explains every physics term and Train option with the glossary sentence, on hover and to screen readers', async () => {
     await open('train');
-    await page.selectOption('form.train select[name=adv]', 'fgsm');
+    await chooseOption(page, 'form.train [role=combobox][name=adv]', 'FGSM');
     const terms = await page.$$eval('[role=tabpanel]:visible [data-term]', (els) => els.map((e) => e.getAttribute('data-term')));
     for (const key of ['hidden', 'dropout', 'epochs', 'batchSize', 'learningRate', 'loss', 'patience', 'seed', 'reweight', 'eps', 'fgsm', 'ngm', 'pgd', 'advFraction', 'advWarmup', 'gradPenalty', 'adversarialTraining']) {
       assert.ok(terms.includes(key), `Train explains ${key}`);
@@ -127,10 +127,10 @@ describe('the window for a new user: status bar, first-launch study, tooltips, j
     assert.equal(described, GLOSSARY.dropout.text);
     await page.hover('[data-term=eps]');
     await page.waitForSelector(`.p-tooltip:has-text("${GLOSSARY.eps.text.slice(0, 40)}")`);
-    await page.selectOption('form.train select[name=adv]', 'none');
-    await page.selectOption('form.train select[name=loss]', 'focal');
+    await chooseOption(page, 'form.train [role=combobox][name=adv]', 'none');
+    await chooseOption(page, 'form.train [role=combobox][name=loss]', 'focal');
     assert.ok(await page.$('[data-term=focalGamma]'), 'focal γ explained');
-    await page.selectOption('form.train select[name=loss]', 'crossentropy');
+    await chooseOption(page, 'form.train [role=combobox][name=loss]', 'cross-entropy');
     await open('landscape');
     for (const key of ['directions', 'curvature', 'frozen']) assert.ok(await page.$(`[role=tabpanel]:visible [data-term=${key}]`), `Landscape explains ${key}`);
   });

@@ -27,7 +27,7 @@ describe('the Train form', () => {
       assert.throws(() => trainJob(form(over)), (e: unknown) => e instanceof FieldError && e.field === field && /^[A-Z].*\.$/.test(e.message) && !e.message.includes('\n'));
     wrong({ hidden: '100,,100' }, 'hidden');
     wrong({ dropout: 1 }, 'dropout');
-    wrong({ epochs: '' }, 'epochs');
+    wrong({ epochs: null }, 'epochs');
     wrong({ adv: 'fgsm', eps: 0 }, 'eps');
     wrong({ adv: 'fgsm', advFraction: 0 }, 'advFraction');
     wrong({ adv: 'fgsm', advWarmup: 1.5 }, 'advWarmup');

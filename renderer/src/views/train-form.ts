@@ -9,25 +9,25 @@ import { PRESETS, type PresetName } from '../../../shared/presets.ts';
 export type TrainJob = Extract<Request<'startJob'>['job'], { kind: 'train' }>;
 type Adversarial = 'none' | 'fgsm' | 'ngm' | 'pgd';
 
-/** What the fields hold; a number field emptied by the user holds ''. */
+/** What the fields hold; a number field emptied by the user holds null. */
 export interface TrainForm {
   name: string;
   data: string;
   hidden: string;
-  dropout: number | string;
-  epochs: number | string;
-  batchSize: number | string;
-  learningRate: number | string;
+  dropout: number | null;
+  epochs: number | null;
+  batchSize: number | null;
+  learningRate: number | null;
   loss: (typeof LOSS_NAMES)[number];
-  focalGamma: number | string;
-  patience: number | string;
-  seed: number | string;
+  focalGamma: number | null;
+  patience: number | null;
+  seed: number | null;
   reweight: boolean;
   adv: Adversarial;
-  eps: number | string;
-  advFraction: number | string;
-  advWarmup: number | string;
-  gradPenalty: number | string;
+  eps: number | null;
+  advFraction: number | null;
+  advWarmup: number | null;
+  gradPenalty: number | null;
   /** The preset the fields were filled from ('' = none): the job names it, so data it does not fit are refused. */
   preset: PresetName | '';
 }
@@ -75,16 +75,17 @@ export function presetFields(name: PresetName): Omit<TrainForm, 'name' | 'data'>
 /** The settings a preset fixes: a form whose fields moved away from one of them no longer names the preset. */
 const PRESET_FIELDS = ['learningRate', 'loss', 'focalGamma', 'reweight', 'adv', 'eps', 'advFraction', 'advWarmup'] as const;
 
-/** Whether the form still holds the preset's settings (numbers compared as numbers, '1e-4' equals 0.0001). */
+/** Whether the form still holds the preset's settings. */
 export function holdsPreset(f: TrainForm, name: PresetName): boolean {
   const p = presetFields(name);
-  return PRESET_FIELDS.every((k) => (typeof p[k] === 'number' ? num(f[k] as number | string) === p[k] : f[k] === p[k]));
+  return PRESET_FIELDS.every((k) => f[k] === p[k]);
 }
 
 const MAX_LAYERS = 16;
 const MAX_WIDTH = 4096;
 
-const num = (v: number | string): number => (typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v));
+/** An emptied field (or anything but a number, e.g. from a form stored by an older version) is not a number. */
+const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 const whole = (v: number, min: number, max = Infinity) => Number.isInteger(v) && v >= min && v <= max;
 
 export class FieldError extends Error {
