@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { tmpDir } from '../helpers.ts';
 import { tagscape, tagscapeJson } from '../cli/run-cli.ts';
 import { parseArguments, validateSubmitFile } from './condor-submit.ts';
+import { ENGINE_NODE_FLAGS } from '../../main/engine/node-flags.ts';
 
 test('the submit-file validator refuses what condor_submit would refuse', () => {
   const dir = tmpDir('tagscape-condor-');
@@ -63,8 +64,9 @@ test('scan submit --executor htcondor writes a valid submit file whose arguments
   const exe = parsed.commands.get('executable')!;
   assert.ok(path.isAbsolute(exe) && fs.existsSync(exe), `the executable ${exe} is an absolute path that exists`);
   const argv = parseArguments(parsed.commands.get('arguments')!);
-  assert.equal(argv[0], path.resolve('bin/tagscape.js'));
-  assert.deepEqual(argv.slice(1), ['scan', 'task', '--workspace', ws, '--name', 'cg', '--index', '$(index)', '--scheduler-id', '$(ClusterId).$(ProcId)']);
+  // The engine's V8 flags, then the command line (scan/command.ts defaultCommand).
+  assert.deepEqual(argv.slice(0, ENGINE_NODE_FLAGS.length + 1), [...ENGINE_NODE_FLAGS, path.resolve('bin/tagscape.js')]);
+  assert.deepEqual(argv.slice(ENGINE_NODE_FLAGS.length + 1), ['scan', 'task', '--workspace', ws, '--name', 'cg', '--index', '$(index)', '--scheduler-id', '$(ClusterId).$(ProcId)']);
   // A dry run leaves the tasks unsubmitted.
   assert.equal(tagscapeJson('scan', 'status', '--workspace', ws, '--name', 'cg', '--json').counts.unsubmitted, 4);
 

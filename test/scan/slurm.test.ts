@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { tmpDir } from '../helpers.ts';
 import { tagscape, tagscapeJson } from '../cli/run-cli.ts';
 import { slurmUnavailable, startSlurm, type SlurmCluster } from './slurm-cluster.ts';
+import { ENGINE_NODE_FLAGS } from '../../main/engine/node-flags.ts';
 
 const why = slurmUnavailable();
 let cluster: SlurmCluster | undefined;
@@ -59,7 +60,8 @@ test('a scan runs as a SLURM job array; a cancelled task is resubmitted alone; c
   assert.match(script, /^#SBATCH --cpus-per-task=1$/m);
   assert.match(script, /^#SBATCH --mem=900M$/m);
   assert.match(script, /^#SBATCH --time=20$/m);
-  assert.match(script, new RegExp(`^exec ${process.execPath.replace(/[/.]/g, '\\$&')} /\\S+/bin/tagscape\\.js scan task`, 'm'));
+  const esc = (t: string) => t.replace(/[/.]/g, '\\$&');
+  assert.match(script, new RegExp(`^exec ${esc([process.execPath, ...ENGINE_NODE_FLAGS].join(' '))} /\\S+/bin/tagscape\\.js scan task`, 'm'));
 
   const first = await waitIdle(ws, 'grid');
   assert.deepEqual(first.unreachable, []);
