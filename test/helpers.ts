@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '../main/engine/backend.ts';
 import type { JobManager } from '../main/jobs/job-manager.ts';
 import type { JobInfo } from '../shared/api/contract.ts';
+import type { JetDataset } from '../main/engine/data/dataset.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** ../shared/data beside the project, when this checkout has it. */
@@ -105,3 +106,18 @@ export function waitForJob(jobs: JobManager, id: string, until: (j: JobInfo) => 
     check(jobs.get(id));
   });
 }
+
+/**
+ * `base` repeated `reps` times, jet for jet: a large set for tables and scoring without generating it
+ * (generating 100k jets takes the event model minutes here).
+ */
+export function repeatedJets(base: JetDataset, reps: number): JetDataset {
+  const features = new Float32Array(base.features.length * reps);
+  const labels = new Int32Array(base.n * reps);
+  for (let r = 0; r < reps; r++) {
+    features.set(base.features, r * base.features.length);
+    labels.set(base.labels, r * base.n);
+  }
+  return { ...base, n: base.n * reps, features, labels, weights: undefined, source: { ...base.source, hash: `${base.source.hash}-x${reps}` } };
+}
+

@@ -15,7 +15,7 @@ import { PAGE_LABELS, PAGES } from '../../shared/pages.ts';
 import { writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
-import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
+import { ROOT, backend, builtRenderer, repeatedJets, tmpDir } from '../helpers.ts';
 import { SKIP, chooseOption, launchChromium } from './browser.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -59,16 +59,8 @@ describe('the window for a new user: status bar, first-launch study, tooltips, j
     workspace = tmpDir();
     // 100k jets for the table: 5000 generated jets repeated 20 times (generating 100k takes the event model
     // minutes on this machine, and would stall this process, which also drives the browser, while the page waits).
-    const base = generateJets({ jets: 5000, seed: 7 });
-    const reps = 20;
-    const features = new Float32Array(base.features.length * reps);
-    const labels = new Int32Array(base.n * reps);
-    for (let r = 0; r < reps; r++) {
-      features.set(base.features, r * base.features.length);
-      labels.set(base.labels, r * base.n);
-    }
     bigFile = path.join(tmpDir(), 'jets-100k.h5');
-    await writeJetsH5(bigFile, { ...base, n: base.n * reps, features, labels });
+    await writeJetsH5(bigFile, repeatedJets(generateJets({ jets: 5000, seed: 7 }), 20));
     server = await serve({ workspace, port: 0, staticDir: outDir, maxJobs: 1 });
     browser = await launchChromium();
     page = await (await browser.newContext({ colorScheme: 'light', viewport: { width: 1400, height: 1000 } })).newPage();

@@ -21,7 +21,7 @@ import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { startTraining } from '../../main/engine/train/run.ts';
 import { JobManager } from '../../main/jobs/job-manager.ts';
 import { createHandlers, dispatch } from '../../main/server/handlers.ts';
-import { backend, tmpDir } from '../helpers.ts';
+import { backend, repeatedJets, tmpDir } from '../helpers.ts';
 
 const bits = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -35,15 +35,7 @@ describe('the jet table\'s scores, off the serving thread', () => {
     await backend();
     workspace = tmpDir();
     await startTraining({ workspace, name: 'r', data: generateJets({ jets: 1500, seed: 2 }), config: { epochs: 1, batchSize: 256 } });
-    const base = generateJets({ jets: 5000, seed: 7 });
-    const reps = 20;
-    const features = new Float32Array(base.features.length * reps);
-    const labels = new Int32Array(base.n * reps);
-    for (let r = 0; r < reps; r++) {
-      features.set(base.features, r * base.features.length);
-      labels.set(base.labels, r * base.n);
-    }
-    big = { ...base, n: base.n * reps, features, labels, source: { ...base.source, hash: 'jets-100k' } };
+    big = repeatedJets(generateJets({ jets: 5000, seed: 7 }), 20);
     file = path.join(tmpDir(), 'jets-100k.h5');
     await writeJetsH5(file, big);
   });
