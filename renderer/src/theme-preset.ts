@@ -15,9 +15,17 @@ const toastText = (light: number) =>
     return [s, { color: `{${hue}.${light}}`, detailColor: '{surface.700}' }];
   }));
 
+/** Danger buttons (Delete) in red 700: Aura's red 500 gives white labels, and red text on white, 3.8:1. */
+const dangerButtons = {
+  root: { danger: { background: '{red.700}', hoverBackground: '{red.800}', activeBackground: '{red.900}', borderColor: '{red.700}', hoverBorderColor: '{red.800}', activeBorderColor: '{red.900}', focusRing: { color: '{red.700}' } } },
+  outlined: { danger: { color: '{red.700}' } },
+  text: { danger: { color: '{red.700}' } },
+};
+
 export const TagscapePreset = definePreset(Aura, {
   components: {
     toast: { colorScheme: { light: toastText(800) } },
+    button: { colorScheme: { light: dangerButtons } },
   },
   semantic: {
     primary: Object.fromEntries(shades.map((s) => [s, `{blue.${s}}`])),
