@@ -26,6 +26,8 @@ export const TagscapePreset = definePreset(Aura, {
   components: {
     toast: { colorScheme: { light: toastText(800) } },
     button: { colorScheme: { light: dangerButtons } },
+    // The unpressed half of a SelectButton (2D/3D): Aura's surface 500 on surface 100 gives 4.3:1.
+    togglebutton: { colorScheme: { light: { root: { color: '{surface.600}' }, icon: { color: '{surface.600}' } } } },
   },
   semantic: {
     primary: Object.fromEntries(shades.map((s) => [s, `{blue.${s}}`])),

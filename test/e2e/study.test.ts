@@ -266,6 +266,8 @@ describe('the click-through study', { skip: SKIP }, () => {
 
   it('compares the two runs on the Runs page: only the adversarial training differs', async () => {
     await open('Runs');
+    // The page lists the runs once its call has answered.
+    for (const run of ['nominal', 'adversarial']) await page.waitForSelector(`table.runs tr[data-run=${run}]`);
     const table = await cells(page, 'table.runs');
     for (const run of ['nominal', 'adversarial']) {
       const row = table.find((r) => r[1] === run)!;
