@@ -16,7 +16,7 @@ import { writeJetsH5 } from '../../main/engine/data/h5.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 import { serve, type Server } from '../../main/server/serve.ts';
 import { ROOT, backend, builtRenderer, tmpDir } from '../helpers.ts';
-import { SKIP, launchChromium } from './browser.ts';
+import { SKIP, chooseOption, launchChromium } from './browser.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -185,7 +185,7 @@ describe('the window for a new user: status bar, first-launch study, tooltips, j
 
   for (const theme of ['light', 'dark'] as const) {
     it(`has no serious or critical axe-core violation on any page in the ${theme} theme`, async () => {
-      await page.selectOption('select[name=theme]', theme);
+      await chooseOption(page, '[name=theme]', theme);
       await page.waitForSelector(`html[data-theme=${theme}]`);
       const found: string[] = [];
       for (const id of PAGES) {
