@@ -1,4 +1,5 @@
 import PrimeVue from 'primevue/config';
+import ConfirmationService from 'primevue/confirmationservice';
 import ToastService from 'primevue/toastservice';
 import { createApp } from 'vue';
 import App from './App.vue';
@@ -9,5 +10,6 @@ import { TagscapePreset } from './theme-preset.ts';
 createApp(App)
   .use(PrimeVue, { theme: { preset: TagscapePreset, options: { darkModeSelector: '[data-theme="dark"]', cssLayer: false } } })
   .use(ToastService)
+  .use(ConfirmationService)
   .provide('client', createClient())
   .mount('#app');

@@ -15,10 +15,18 @@ const toastText = (light: number) =>
     return [s, { color: `{${hue}.${light}}`, detailColor: '{surface.700}' }];
   }));
 
+/** Danger buttons (Delete) in red 700: Aura's red 500 gives white labels, and red text on white, 3.8:1. */
+const dangerButtons = {
+  root: { danger: { background: '{red.700}', hoverBackground: '{red.800}', activeBackground: '{red.900}', borderColor: '{red.700}', hoverBorderColor: '{red.800}', activeBorderColor: '{red.900}', focusRing: { color: '{red.700}' } } },
+  outlined: { danger: { color: '{red.700}' } },
+  text: { danger: { color: '{red.700}' } },
+};
+
 export const TagscapePreset = definePreset(Aura, {
   components: {
     toast: { colorScheme: { light: toastText(800) } },
-    // An unpressed toggle's label (e.g. the ROC view's SelectButton): Aura's surface-500 on surface-100 is 4.3:1.
+    button: { colorScheme: { light: dangerButtons } },
+    // An unpressed toggle's label (the ROC view's SelectButton, 2D/3D): Aura's surface 500 on surface 100 is 4.3:1.
     togglebutton: { colorScheme: { light: { root: { color: '{surface.600}' }, icon: { color: '{surface.600}' } } } },
   },
   semantic: {

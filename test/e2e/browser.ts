@@ -14,12 +14,11 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * Chooses an option of a PrimeVue Select as a user does: opens the list by clicking the Select (`select`:
- * its combobox, e.g. `form.train [role=combobox][name=adv]`) and clicks the option with that label; waits
- * until the Select shows it.
+ * Chooses the option labelled `label` in the PrimeVue Select that `select` finds (its combobox, e.g.
+ * 'form.inspect [name=attack]'), as a user does: opens the list, clicks the option, waits for the list to close.
  */
 export async function chooseOption(page: Page, select: string, label: string): Promise<void> {
   await page.click(select);
-  await page.click(`.p-select-overlay [role=option][aria-label="${label}"]`);
-  await page.waitForSelector(`${select}:text-is("${label}")`);
+  await page.click(`.p-select-overlay [role=option][aria-label=${JSON.stringify(label)}]`);
+  await page.waitForSelector('.p-select-overlay', { state: 'detached' });
 }

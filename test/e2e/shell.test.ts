@@ -92,8 +92,10 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
     await page.screenshot({ path: path.join(ARTIFACTS, 'shell-light.png'), fullPage: true });
 
     // The toggle by keyboard: focus it, choose "dark".
-    await page.focus('select[name=theme]');
-    await page.selectOption('select[name=theme]', 'dark');
+    await page.focus('[name=theme]');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('html[data-theme=dark]', { timeout: 5000 });
     assert.ok(dark(await background()), 'a dark page');
     const axisText = await page.$eval('.chart svg text', (t) => t.getAttribute('fill'));
@@ -102,7 +104,7 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
     await page.waitForSelector('.chart svg', { timeout: 60_000 });
     assert.equal(await selectedTab(), 'Data', 'the page survives a reload');
     assert.equal(await page.inputValue('form.data input[name=data]'), 'synthetic:1500', 'the form survives a reload');
-    assert.equal(await page.inputValue('select[name=theme]'), 'dark');
+    assert.equal((await page.textContent('[name=theme]'))?.trim(), 'dark');
     assert.ok(dark(await background()), 'the theme survives a reload');
     await page.screenshot({ path: path.join(ARTIFACTS, 'shell-dark.png'), fullPage: true });
   });
@@ -120,9 +122,10 @@ describe('the app shell: pages, keyboard, theme, persistence and export', { skip
 
   it('lists run figures and the session charts on the Export page and writes them into one PDF', async () => {
     // Another input on the Data page redraws its histogram under a new title: Export lists it once, as last seen.
-    const current = await page.inputValue('form.data select[name=feature]');
-    const other = (await page.$$eval('form.data select[name=feature] option', (o) => o.map((x) => x.getAttribute('value') ?? ''))).find((f) => f !== current)!;
-    await page.selectOption('form.data select[name=feature]', other);
+    const current = (await page.textContent('form.data [name=feature]'))?.trim();
+    await page.click('form.data [name=feature]');
+    const other = (await page.$$eval('.p-select-overlay [role=option]', (o) => o.map((x) => x.getAttribute('aria-label') ?? ''))).find((f) => f !== current)!;
+    await page.click(`.p-select-overlay [role=option][aria-label="${other}"]`);
     await page.waitForSelector(`.chart-tools[aria-label="Export Inputs ${other}"]`, { timeout: 60_000 });
     await page.click('nav button:has-text("Export")');
     await page.waitForSelector('form.export input[value=tiny]:checked');

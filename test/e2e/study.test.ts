@@ -19,7 +19,7 @@ const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 /** Every page, in the study's order, with what it shows once its first calls have answered in this workspace. */
 const READY: Record<string, string> = {
   Data: 'p.counts', Train: 'ul.jobs li[data-status=complete]', Evaluate: 'form.evaluate input[name=runs]', Robustness: 'table.worst-case',
-  Inspect: 'form.inspect select[name=run] option[value=adversarial]', Landscape: 'form.landscape input[name=run]', Runs: 'table.runs tr[data-run]', Export: 'form.export input[type=checkbox][value=nominal]',
+  Inspect: 'form.inspect [role=combobox][name=run]:not(.p-placeholder)', Landscape: 'form.landscape input[name=run]', Runs: 'table.runs tr[data-run]', Export: 'form.export input[type=checkbox][value=nominal]',
 };
 const DATA = 'synthetic:3000';
 const EPS = 0.05;
@@ -188,11 +188,11 @@ describe('the click-through study', { skip: SKIP }, () => {
 
   it('inspects the jet FGSM changed most, nominal against attacked', async () => {
     await open('Inspect');
-    await page.selectOption('form.inspect select[name=run]', 'nominal');
+    await chooseOption(page, 'form.inspect [name=run]', 'nominal');
     await page.fill('form.inspect input[name=data]', DATA);
-    await page.selectOption('form.inspect select[name=attack]', 'fgsm');
+    await chooseOption(page, 'form.inspect [name=attack]', 'FGSM');
     await page.fill('form.inspect input[name=eps]', String(EPS));
-    await page.selectOption('form.inspect select[name=mode]', 'changed');
+    await chooseOption(page, 'form.inspect [name=mode]', 'most changed by the attack');
     await page.click('form.inspect button[type=submit]');
     await page.waitForSelector('table.features tr[data-feature]', { timeout: 90_000 });
     jet = Number(await page.textContent('p.summary strong'));
@@ -207,7 +207,7 @@ describe('the click-through study', { skip: SKIP }, () => {
     const features = await page.$$eval('table.features tr[data-feature]', (rows) =>
       rows.map((r) => {
         const td = [...r.querySelectorAll('td')].map((c) => c.textContent?.trim() ?? '');
-        return { name: td[0], nominal: Number(td[2]), attacked: Number(td[3]), delta: Number(td[4]), frozen: r.querySelector('td.frozen') !== null };
+        return { name: td[0], nominal: Number(td[2]), attacked: Number(td[3]), delta: Number(td[4]), frozen: r.querySelector('.frozen') !== null };
       }),
     );
     assert.equal(features.length, 67, 'the 67 DeepCSV inputs');
@@ -267,6 +267,8 @@ describe('the click-through study', { skip: SKIP }, () => {
 
   it('compares the two runs on the Runs page: only the adversarial training differs', async () => {
     await open('Runs');
+    // The page lists the runs once its call has answered.
+    for (const run of ['nominal', 'adversarial']) await page.waitForSelector(`table.runs tr[data-run=${run}]`);
     const table = await cells(page, 'table.runs');
     for (const run of ['nominal', 'adversarial']) {
       const row = table.find((r) => r[1] === run)!;

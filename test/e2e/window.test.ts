@@ -217,7 +217,7 @@ describe('the window for a new user: status bar, first-launch study, tooltips, j
 
   for (const theme of ['light', 'dark'] as const) {
     it(`has no serious or critical axe-core violation on any page in the ${theme} theme`, async () => {
-      await page.selectOption('select[name=theme]', theme);
+      await chooseOption(page, '[name=theme]', theme);
       await page.waitForSelector(`html[data-theme=${theme}]`);
       const found: string[] = [];
       for (const id of PAGES) {

@@ -42,7 +42,7 @@ describe('scans in the window', { skip: SKIP }, () => {
     const scan = 'section.scans details[data-scan=ui]';
     await page.waitForSelector(`${scan} tr[data-task="3"][data-state=unsubmitted]`);
     // Grouped by grid point: two groups of two seeds.
-    assert.deepEqual(await page.$$eval(`${scan} th[scope=rowgroup]`, (ths) => ths.map((t) => t.textContent!.trim())), ['nominal', 'fgsm ε=0.02']);
+    assert.deepEqual(await page.$$eval(`${scan} td.group`, (tds) => tds.map((t) => [t.textContent!.trim(), t.getAttribute('rowspan')])), [['nominal', '2'], ['fgsm ε=0.02', '2']]);
     await page.click(`${scan} button.run-here`);
     // One job at a time: a task runs while the others wait, and the states change without a reload.
     await page.waitForSelector(`${scan} tr[data-state=running]`, { timeout: 120_000 });
