@@ -37,11 +37,15 @@ export function canStream(spec: string): boolean {
   return ['.h5', '.hdf5', '.parquet'].includes(path.extname(spec).toLowerCase());
 }
 
-/** "N jets (X MB of inputs) streamed from disk" for a source read a block at a time; null for one in memory. */
+/**
+ * "N jets (X MB of inputs) streamed from disk" for a source read a block at a time, "... read from disk,
+ * what is used more than once held in memory" for one that holds its rows (holdRows); null for one in memory.
+ */
 export function streamingNote(src: JetSource): string | null {
   if (src.inMemory) return null;
   const mb = (src.n * src.schema.features.length * 4) / 1e6;
-  return `${src.n} jets (${mb.toFixed(0)} MB of inputs) streamed from disk`;
+  const jets = `${src.n} jets (${mb.toFixed(0)} MB of inputs)`;
+  return src.holdRows ? `${jets} read from disk, what is used more than once held in memory` : `${jets} streamed from disk`;
 }
 
 export async function openJets(spec: string, options: OpenOptions = {}): Promise<JetSource> {
