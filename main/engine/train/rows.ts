@@ -1,12 +1,13 @@
 /**
  * Where the training loop reads the inputs of the training and validation jets. From a source held in
- * memory they are read in place. From a file, one sequential pass copies them, in row order, either into
- * memory (a source that holds its rows: `--in-memory`; the test jets are not held, they are read again
- * when evaluated) or into two scratch files of raw float32 rows (a streamed source); every mini-batch is
- * then gathered from there by position. The batches, and so the trained model, are exactly those of a
- * run on the file loaded whole, including the global shuffle. Held rows and scratch files both take
- * (train + validation jets) x F x 4 bytes (about 215 MB for 1M DeepCSV jets); the scratch files sit in
- * `scratchDir` (the run's .scratch folder, scratch.ts) and are deleted when training ends.
+ * memory they are read in place. From a file, one sequential pass copies them, in row order: the
+ * training rows into memory (a source that holds its rows: `--in-memory`; the test jets are not held,
+ * they are read again when evaluated) or into a scratch file of raw float32 rows (a streamed source), the
+ * validation rows, read in order once an epoch, into a scratch file in both cases. Every mini-batch is
+ * then gathered by position. The batches, and so the trained model, are exactly those of a run on the
+ * file loaded whole, including the global shuffle. The rows take (train + validation jets) x F x 4 bytes
+ * (about 215 MB for 1M DeepCSV jets, 21 MB of it validation); the scratch files sit in `scratchDir` (the
+ * run's .scratch folder, scratch.ts) and are deleted when training ends.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,7 +34,7 @@ export interface SplitStores {
 }
 
 export interface StoreOptions {
-  /** Folder for the scratch files of a streamed source (one that does not hold its rows): created here, and deleted with its contents by dispose(). */
+  /** Folder for the scratch files of a source read from a file: created here, and deleted with its contents by dispose(). */
   scratchDir: string;
   /** Compute every jet's reweighting cell during the same pass. */
   binning?: PtEtaBinning;
@@ -79,60 +80,50 @@ function writeAll(fd: number, data: Float32Array): void {
   for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
 }
 
-/** Where one pass over a file puts the training and validation rows: arrays in memory, or scratch files. */
-interface RowSink {
-  write(which: typeof SPLIT_TRAIN | typeof SPLIT_VAL, rows: Float32Array): void;
-  stores(): { train: RowStore; val: RowStore; dispose(): void };
-  abandon(): void;
+/** Where one pass over a file puts one split's rows, in row order. */
+interface RowSpool {
+  write(rows: Float32Array): void;
+  /** The rows written so far, as a store. */
+  store(): RowStore;
+  /** Let the rows go (memory) or close and delete the file (scratch); may be called again. */
+  release(): void;
 }
 
-function memorySink(split: Uint8Array, F: number): RowSink {
-  const count = (which: number) => split.reduce((n, s) => n + (s === which ? 1 : 0), 0);
-  const held: Record<number, Float32Array> = { [SPLIT_TRAIN]: new Float32Array(count(SPLIT_TRAIN) * F), [SPLIT_VAL]: new Float32Array(count(SPLIT_VAL) * F) };
-  const filled = { [SPLIT_TRAIN]: 0, [SPLIT_VAL]: 0 };
-  // The stores read through `held`, so dispose() lets the rows go even while a store is still referenced.
-  const store = (which: number): RowStore => ({
-    count: held[which].length / F,
-    gather: (idx, out) => memoryStore(held[which], null, F).gather(idx, out),
-    range: (start, end, out) => memoryStore(held[which], null, F).range(start, end, out),
-  });
-  const release = () => {
-    held[SPLIT_TRAIN] = new Float32Array(0);
-    held[SPLIT_VAL] = new Float32Array(0);
-  };
+function memorySpool(count: number, F: number): RowSpool {
+  let held = new Float32Array(count * F);
+  let filled = 0;
   return {
-    write(which, rows) {
-      held[which].set(rows, filled[which]);
-      filled[which] += rows.length;
+    write(rows) {
+      held.set(rows, filled);
+      filled += rows.length;
     },
-    stores: () => ({ train: store(SPLIT_TRAIN), val: store(SPLIT_VAL), dispose: release }),
-    abandon: release,
+    // Reads through `held`, so release() lets the rows go even while the store is still referenced.
+    store: () => ({
+      count,
+      gather: (idx, out) => memoryStore(held, null, F).gather(idx, out),
+      range: (start, end, out) => memoryStore(held, null, F).range(start, end, out),
+    }),
+    release: () => {
+      held = new Float32Array(0);
+    },
   };
 }
 
-function scratchSink(dir: string, F: number): RowSink {
-  fs.mkdirSync(dir, { recursive: true });
-  const fds: number[] = [];
-  const remove = () => {
-    for (const fd of fds.splice(0)) fs.closeSync(fd);
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    fds.push(fs.openSync(path.join(dir, 'train.f32'), 'w+'));
-    fds.push(fs.openSync(path.join(dir, 'val.f32'), 'w+'));
-  } catch (e) {
-    remove();
-    throw e;
-  }
-  const [trainFd, valFd] = fds;
-  const written = { [SPLIT_TRAIN]: 0, [SPLIT_VAL]: 0 };
+function fileSpool(file: string, F: number): RowSpool {
+  const fd = fs.openSync(file, 'w+');
+  let open = true;
+  let rows = 0;
   return {
-    write(which, rows) {
-      writeAll(which === SPLIT_TRAIN ? trainFd : valFd, rows);
-      written[which] += rows.length / F;
+    write(data) {
+      writeAll(fd, data);
+      rows += data.length / F;
     },
-    stores: () => ({ train: scratchStore(trainFd, written[SPLIT_TRAIN], F), val: scratchStore(valFd, written[SPLIT_VAL], F), dispose: remove }),
-    abandon: remove,
+    store: () => scratchStore(fd, rows, F),
+    release: () => {
+      if (open) fs.closeSync(fd);
+      open = false;
+      fs.rmSync(file, { force: true });
+    },
   };
 }
 
@@ -146,10 +137,22 @@ export async function splitStores(src: JetSource, split: Uint8Array, options: St
     if (cells) for (let i = 0; i < src.n; i++) cells[i] = ptEtaCell(binning!, features, i * F);
     return { train: memoryStore(features, rowsOf(split, SPLIT_TRAIN), F), val: memoryStore(features, rowsOf(split, SPLIT_VAL), F), reweight, dispose: () => {} };
   }
-  // One sequential pass over the file: its training and validation rows, in row order, into memory when
-  // the source asks to hold them (the test rows are read again when they are evaluated), else scratch files.
-  const sink = src.holdRows ? memorySink(split, F) : scratchSink(options.scratchDir, F);
+  // One sequential pass over the file. The training rows, gathered at random every batch, go to memory
+  // when the source holds its rows (the test rows are read again when they are evaluated), else to a
+  // scratch file; the validation rows, read in order once an epoch, always go to a scratch file.
+  const dir = options.scratchDir;
+  const spools: RowSpool[] = [];
+  const dispose = () => {
+    for (const spool of spools) spool.release();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   try {
+    fs.mkdirSync(dir, { recursive: true });
+    const count = split.reduce((n, s) => n + (s === SPLIT_TRAIN ? 1 : 0), 0);
+    const train = src.holdRows ? memorySpool(count, F) : fileSpool(path.join(dir, 'train.f32'), F);
+    spools.push(train);
+    const val = fileSpool(path.join(dir, 'val.f32'), F);
+    spools.push(val);
     let tr = new Float32Array(0);
     let va = new Float32Array(0);
     await forEachBlock(src, (start, block) => {
@@ -163,12 +166,12 @@ export async function splitStores(src: JetSource, split: Uint8Array, options: St
         else if (split[start + k] === SPLIT_VAL) va.set(row, v++ * F);
         if (cells) cells[start + k] = ptEtaCell(binning!, block, k * F);
       }
-      sink.write(SPLIT_TRAIN, tr.subarray(0, t * F));
-      sink.write(SPLIT_VAL, va.subarray(0, v * F));
+      train.write(tr.subarray(0, t * F));
+      val.write(va.subarray(0, v * F));
     });
-    return { ...sink.stores(), reweight };
+    return { train: train.store(), val: val.store(), reweight, dispose };
   } catch (e) {
-    sink.abandon();
+    dispose();
     throw e;
   }
 }
