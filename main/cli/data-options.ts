@@ -14,7 +14,7 @@ export const DATA_OPTIONS: OptionSpec = {
 export const DATA_HELP: Array<[string, string]> = [
   ['--map MAPPING.json', 'tables only: column names -> schema features, the label column and its values -> classes'],
   ['--stream', `read ${STREAMABLE} files a block at a time instead of whole (default: when the inputs exceed ${STREAM_THRESHOLD_BYTES / 2 ** 20} MiB)`],
-  ['--in-memory', 'hold in memory, even above that size, what is read more than once (training: the training and validation jets; test jets are read when evaluated)'],
+  ['--in-memory', 'hold in memory, even above that size, what is read at random (training: the training jets; validation jets go to a scratch file, test jets are read when evaluated)'],
   ['--block-rows N', `jets per block read when streaming (default ${DEFAULT_BLOCK_ROWS})`],
 ];
 

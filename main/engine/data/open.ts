@@ -21,7 +21,7 @@ export const STREAM_THRESHOLD_BYTES = 128 * 2 ** 20;
 export interface OpenOptions extends Pick<LoadOptions, 'seed' | 'map'> {
   /**
    * true: stream HDF5/Parquet files (training keeps its rows in scratch files); false: hold in memory what
-   * a step reads more than once (training: the training and validation jets; source.ts holdRows); 'auto':
+   * a step reads at random (training: the training jets; source.ts holdRows); 'auto':
    * load whole up to STREAM_THRESHOLD_BYTES, stream above. Other formats are always loaded whole. @default 'auto'
    */
   stream?: boolean | 'auto';
@@ -39,13 +39,13 @@ export function canStream(spec: string): boolean {
 
 /**
  * "N jets (X MB of inputs) streamed from disk" for a source read a block at a time, "... read from disk,
- * what is used more than once held in memory" for one that holds its rows (holdRows); null for one in memory.
+ * what is read at random held in memory" for one that holds its rows (holdRows); null for one in memory.
  */
 export function streamingNote(src: JetSource): string | null {
   if (src.inMemory) return null;
   const mb = (src.n * src.schema.features.length * 4) / 1e6;
   const jets = `${src.n} jets (${mb.toFixed(0)} MB of inputs)`;
-  return src.holdRows ? `${jets} read from disk, what is used more than once held in memory` : `${jets} streamed from disk`;
+  return src.holdRows ? `${jets} read from disk, what is read at random held in memory` : `${jets} streamed from disk`;
 }
 
 export async function openJets(spec: string, options: OpenOptions = {}): Promise<JetSource> {

@@ -18,8 +18,8 @@ export interface JetSource {
   inMemory: boolean;
   /**
    * A file whose reader asked for memory rather than disk (`--in-memory`): a step that needs random
-   * access to some rows (training: its training and validation jets) holds those in memory instead of
-   * scratch files; rows it needs only once are still read from the file. @default false
+   * access to some rows (training: its training jets) holds those in memory instead of a scratch file;
+   * rows it reads in order are still read from the file or a scratch file. @default false
    */
   holdRows?: boolean;
   /** Row ranges [start, end) in reading order that cover 0..n; each is one cheap read. */
