@@ -19,7 +19,7 @@ export function mainProcessPackages(outMain: string, installedOnly = false): Set
   const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies)]);
   // (Less the JobManager's default `--import tsx` fork of the sources: the app passes its own spawner.)
-  const code = fs.readdirSync(outMain).map((f) => fs.readFileSync(path.join(outMain, f), 'utf8')).join('\n').replaceAll('"--import", "tsx"', '');
+  const code = fs.readdirSync(outMain).map((f) => fs.readFileSync(path.join(outMain, f), 'utf8')).join('\n').replace(/"--import",\s*"tsx"/g, '');
   const named = new Set([...code.matchAll(/["'`]((?:@[\w.-]+\/)?[\w.-]+)(?:\/[\w./-]*)?["'`]/g)].map((m) => m[1]).filter((n) => declared.has(n)));
   const needed = new Set<string>();
   const visit = (name: string) => {
