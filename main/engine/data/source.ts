@@ -95,6 +95,38 @@ export async function forEachBlock(src: JetSource, fn: (start: number, features:
   for (const [s, e] of src.blocks()) await fn(s, await read(s, e));
 }
 
+/** Input `f` of every jet, read in one pass over the source: 4 bytes a jet instead of the F x 4 of its rows. */
+export async function readColumn(src: JetSource, f: number): Promise<Float32Array> {
+  const F = src.schema.features.length;
+  const out = new Float32Array(src.n);
+  await forEachBlock(src, (start, x) => {
+    const k = x.length / F;
+    for (let i = 0; i < k; i++) out[start + i] = x[i * F + f];
+  });
+  return out;
+}
+
+/** Rows at most this far apart are read together (the rows between them too): one read instead of two. */
+const NEARBY_ROWS = 64;
+
+/**
+ * The features of the given jets, in any order, as rows.length x F in that order: what a window of a
+ * sorted table shows. Nearby rows are grouped into one read, so a window costs a few reads, not one per jet.
+ */
+export async function readRowsAt(src: JetSource, rows: ArrayLike<number>): Promise<Float32Array> {
+  const F = src.schema.features.length;
+  const out = new Float32Array(rows.length * F);
+  const at = Array.from({ length: rows.length }, (_, k) => k).sort((a, b) => rows[a] - rows[b]);
+  for (let k = 0; k < at.length; ) {
+    let e = k + 1;
+    while (e < at.length && rows[at[e]] - rows[at[e - 1]] <= NEARBY_ROWS) e++;
+    const first = rows[at[k]];
+    const x = await src.readRows(first, rows[at[e - 1]] + 1);
+    for (; k < e; k++) out.set(x.subarray((rows[at[k]] - first) * F, (rows[at[k]] - first + 1) * F), at[k] * F);
+  }
+  return out;
+}
+
 /**
  * The features of the given jets (ascending row indices), gathered in one pass over the source into
  * consecutive batches of `batchRows` jets: `fn(first, features)` receives rows[first .. first + k) as a
