@@ -137,6 +137,31 @@ describe('the Data page on a file read from disk', () => {
     const bad = await dispatch(fromDisk, 'dataPage', { data: file, offset: 0, limit: 5, sort: { column: 'nope', order: 'asc' } });
     assert.deepEqual(bad, { ok: false, error: 'The data has no column "nope"; sort or filter by jet, flavour, score or one of its inputs.' });
   });
+
+  it('answers other requests while it reads the file for a summary or a column', async () => {
+    const jobs = new JobManager({ workspace, maxConcurrent: 1 });
+    const handlers = createHandlers(workspace, jobs, { open: { stream: true, blockRows: 700 } });
+    // The file is opened first, so what follows is the passes over it alone.
+    assert.ok((await dispatch(handlers, 'dataPage', { data: file, offset: 0, limit: 5 })).ok);
+    for (const [op, payload] of [
+      ['dataSummary', { data: file, feature: 'trackSip3dSig_1' }],
+      ['dataPage', { data: file, offset: 0, limit: 5, sort: { column: 'trackSip3dSig_1', order: 'asc' } }],
+    ] as const) {
+      const events: string[] = [];
+      const pass = dispatch(handlers, op, payload).then((reply) => {
+        events.push(op);
+        return reply;
+      });
+      // The next turn of the event loop: a pass that read the whole file at once would reach it only when done.
+      await new Promise((resolve) => setImmediate(resolve));
+      events.push('next turn');
+      assert.ok((await dispatch(handlers, 'listJobs', {})).ok);
+      events.push('status');
+      const reply = await pass;
+      assert.ok(reply.ok, JSON.stringify(reply).slice(0, 300));
+      assert.deepEqual(events, ['next turn', 'status', op], `the status request is answered before the ${op}`);
+    }
+  });
 });
 
 describe('the files the Data page keeps open', () => {

@@ -79,12 +79,17 @@ export function asSource(d: JetDataset | JetSource): JetSource {
   return isJetSource(d) ? d : memorySource(d);
 }
 
-/** Reads the source's blocks through one array, grown to the largest block. */
+/**
+ * Reads the source's blocks through one array, grown to the largest block. Before each read from a file
+ * the event loop runs once: a pass over a large file in the loopback server or the Electron main process
+ * (the Data page's summary and columns, Evaluate) then holds up other requests for one block, not the file.
+ */
 function blockReader(src: JetSource): (s: number, e: number) => Promise<Float32Array> {
   const F = src.schema.features.length;
   let buffer = new Float32Array(0);
-  return (s, e) => {
+  return async (s, e) => {
     if (buffer.length < (e - s) * F) buffer = new Float32Array((e - s) * F);
+    if (!src.inMemory) await new Promise((resolve) => setImmediate(resolve));
     return src.readRows(s, e, buffer);
   };
 }
