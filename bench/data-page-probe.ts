@@ -1,7 +1,8 @@
 /**
  * The Data page's operations on one file, as the loopback server runs them: the server's modules loaded
  * and its backend initialised (as `tagscape serve` does), then `dataSummary` and `dataPage` dispatched
- * through the handler registry, which loads the jets whole. Run by bench/stream-memory.ts under
+ * through the handler registry, which reads a large .h5 file from disk (one pass for the summary,
+ * the rows in view for the page) and loads any other data whole. Run by bench/stream-memory.ts under
  * bench/rss-probe.mjs; prints the summary's jet and class counts as JSON.
  *
  *   node --import tsx bench/data-page-probe.ts FILE WORKSPACE

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { summariseData } from '../../main/engine/data/summary.ts';
+import { before, describe, it } from 'node:test';
+import { summariseData, type DataSummary } from '../../main/engine/data/summary.ts';
 import { jetTableOrder, jetTablePage } from '../../main/engine/data/jet-table.ts';
 import { generateJets } from '../../main/engine/synthetic/generator.ts';
 
 describe('data summary for the Data page', () => {
   const d = generateJets({ jets: 800, seed: 4 });
-  const s = summariseData(d, 'trackSip2dSig_3', 20);
+  let s: DataSummary;
+  before(async () => {
+    s = await summariseData(d, 'trackSip2dSig_3', 20);
+  });
 
   it('counts classes and defaults, and histograms only measured entries per flavour', () => {
     assert.equal(Object.values(s.classes).reduce((a, b) => a + b, 0), 800);
@@ -36,12 +39,12 @@ describe('data summary for the Data page', () => {
     assert.ok(m[i2][i3] > 0.5, `2D and 3D IP significances correlate (${m[i2][i3]})`);
   });
 
-  it('pages through the jets', () => {
-    const p = jetTablePage(d, jetTableOrder(d, {}), 790, 25);
+  it('pages through the jets', async () => {
+    const p = await jetTablePage(d, await jetTableOrder(d, {}), 790, 25);
     assert.equal(p.total, 800);
     assert.equal(p.rows.length, 10);
     assert.equal(p.rows[0].jet, 790);
     assert.equal(p.rows[0].values.length, 67);
-    assert.throws(() => summariseData(d, 'nope'), /no input "nope"/);
+    await assert.rejects(() => summariseData(d, 'nope'), /no input "nope"/);
   });
 });

@@ -1,10 +1,13 @@
 /**
- * The Data page's jet table over the engine's copy of the jets: which jets match the flavour and value
- * filters, in which order, and one window of them at a time, so a million jets scroll in the window
- * while only the rows in view cross the API. The order is computed once per query and reused for
- * every page of it (jetTableOrder is cached by the caller).
+ * The Data page's jet table over a source of jets (loaded whole, or a file read from disk): which jets
+ * match the flavour and value filters, in which order, and one window of them at a time, so a million
+ * jets scroll in the window while only the rows in view cross the API. The order needs only the columns
+ * it sorts and filters by (an input's column is read in one pass; flavours and scores are in memory), and
+ * a window reads only its rows. The order is computed once per query and reused for every page of it
+ * (jetTableOrder is cached by the caller).
  */
 import type { JetDataset } from './dataset.ts';
+import { asSource, readColumn, readRowsAt, type JetSource } from './source.ts';
 
 export interface JetTableQuery {
   /** A column: 'jet' (the data row), 'flavour', 'score' (a run's discriminant, when given) or an input's name. @default jet, ascending */
@@ -29,31 +32,40 @@ export interface JetTableRow {
   score?: number;
 }
 
-/** The value of a column for jet i, as a reader over the dataset; throws a sentence for an unknown column. */
-function columnReader(d: JetDataset, column: string, scores?: JetScores): (i: number) => number {
-  const F = d.schema.features.length;
-  if (column === 'jet') return (i) => i;
-  if (column === 'flavour') return (i) => d.labels[i];
+/** Input `f` of every jet; the caller may cache the columns it reads. @default readColumn, one pass over the source */
+export type ColumnReader = (f: number) => Promise<Float32Array>;
+
+/**
+ * A column's values by jet (null for 'jet', whose value is the row itself), checked before anything is
+ * read; throws a sentence for an unknown column.
+ */
+function columnOf(src: JetSource, column: string, scores: JetScores | undefined, readInput: ColumnReader): () => Promise<ArrayLike<number> | null> {
+  if (column === 'jet') return async () => null;
+  if (column === 'flavour') return async () => src.labels;
   if (column === 'score') {
     if (!scores) throw new Error('Sorting or filtering by score needs a run: choose one whose scores to show.');
-    return (i) => scores.values[i];
+    return async () => scores.values;
   }
-  const f = d.schema.features.findIndex((x) => x.name === column);
+  const f = src.schema.features.findIndex((x) => x.name === column);
   if (f < 0) throw new Error(`The data has no column "${column}"; sort or filter by jet, flavour, score or one of its inputs.`);
-  return (i) => d.features[i * F + f];
+  return () => readInput(f);
 }
 
 /** The matching jets' rows in the asked order (ties in data order). */
-export function jetTableOrder(d: JetDataset, q: JetTableQuery, scores?: JetScores): Uint32Array {
-  let keep: ((i: number) => boolean) | null = null;
-  if (q.classes) {
-    const unknown = q.classes.find((c) => !d.schema.classes.includes(c));
-    if (unknown) throw new Error(`The data has no flavour "${unknown}"; its flavours are ${d.schema.classes.join(', ')}.`);
-    const allowed = new Set(q.classes.map((c) => d.schema.classes.indexOf(c)));
-    keep = (i) => allowed.has(d.labels[i]);
-  }
-  if (q.range) {
-    const value = columnReader(d, q.range.column, scores);
+export async function jetTableOrder(data: JetDataset | JetSource, q: JetTableQuery, scores?: JetScores, readInput?: ColumnReader): Promise<Uint32Array> {
+  const d = asSource(data);
+  const read = readInput ?? ((f: number) => readColumn(d, f));
+  const unknown = q.classes?.find((c) => !d.schema.classes.includes(c));
+  if (unknown) throw new Error(`The data has no flavour "${unknown}"; its flavours are ${d.schema.classes.join(', ')}.`);
+  const allowed = q.classes ? new Set(q.classes.map((c) => d.schema.classes.indexOf(c))) : null;
+  const sort = q.sort ?? { column: 'jet', order: 'asc' };
+  // Both columns are checked before either is read.
+  const rangeColumn = q.range ? columnOf(d, q.range.column, scores, read) : null;
+  const sortColumn = columnOf(d, sort.column, scores, read);
+  let keep: ((i: number) => boolean) | null = allowed ? (i) => allowed.has(d.labels[i]) : null;
+  if (q.range && rangeColumn) {
+    const values = await rangeColumn();
+    const value = values ? (i: number) => values[i] : (i: number) => i;
     const lo = q.range.min ?? -Infinity;
     const hi = q.range.max ?? Infinity;
     const inClass = keep;
@@ -64,11 +76,8 @@ export function jetTableOrder(d: JetDataset, q: JetTableQuery, scores?: JetScore
   let matched = 0;
   for (let i = 0; i < d.n; i++) if (!keep || keep(i)) all[matched++] = i;
   const order = matched === d.n ? all : all.slice(0, matched);
-  const sort = q.sort ?? { column: 'jet', order: 'asc' };
-  if (sort.column === 'jet') return sort.order === 'asc' ? order : order.reverse();
-  const read = columnReader(d, sort.column, scores);
-  const key = new Float64Array(d.n);
-  for (const i of order) key[i] = read(i);
+  const key = await sortColumn();
+  if (!key) return sort.order === 'asc' ? order : order.reverse();
   const sign = sort.order === 'asc' ? 1 : -1;
   // NaN last in either order.
   return order.sort((a, b) => {
@@ -83,14 +92,16 @@ export function jetTableOrder(d: JetDataset, q: JetTableQuery, scores?: JetScore
   });
 }
 
-/** Rows [offset, offset + limit) of an order. */
-export function jetTablePage(d: JetDataset, order: Uint32Array, offset: number, limit: number, scores?: JetScores): { total: number; matched: number; rows: JetTableRow[] } {
+/** Rows [offset, offset + limit) of an order: only those jets' inputs are read. */
+export async function jetTablePage(data: JetDataset | JetSource, order: Uint32Array, offset: number, limit: number, scores?: JetScores): Promise<{ total: number; matched: number; rows: JetTableRow[] }> {
+  const d = asSource(data);
   const F = d.schema.features.length;
-  const rows: JetTableRow[] = [];
-  for (const i of order.subarray(offset, Math.min(order.length, offset + limit))) {
-    const row: JetTableRow = { jet: i, label: d.schema.classes[d.labels[i]], values: Array.from(d.features.subarray(i * F, (i + 1) * F)) };
+  const jets = order.subarray(offset, Math.min(order.length, offset + limit));
+  const values = await readRowsAt(d, jets);
+  const rows = Array.from(jets, (i, k) => {
+    const row: JetTableRow = { jet: i, label: d.schema.classes[d.labels[i]], values: Array.from(values.subarray(k * F, (k + 1) * F)) };
     if (scores) row.score = scores.values[i];
-    rows.push(row);
-  }
+    return row;
+  });
   return { total: d.n, matched: order.length, rows };
 }

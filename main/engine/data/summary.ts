@@ -1,11 +1,14 @@
 /**
  * What the Data page shows: class counts, each input's default fraction, one input's histogram split by
  * flavour (defaults counted apart), the correlation matrix of the inputs (defaults excluded pairwise),
- * and pages of jets.
+ * and pages of jets. Computed in one pass over a source, so a file streamed from disk is summarised
+ * without holding its jets: only the histogrammed input's column and the jets the correlation uses.
  */
 import { histogram } from '../metrics/histogram.ts';
 import { defaultValues32 } from '../preprocess/defaults.ts';
+import type { FeatureSchema } from '../schema/index.ts';
 import { classCounts, type JetDataset } from './dataset.ts';
+import { asSource, forEachBlock, type JetSource } from './source.ts';
 
 export interface DataSummary {
   jets: number;
@@ -16,11 +19,13 @@ export interface DataSummary {
   correlation: { names: string[]; matrix: number[][] };
 }
 
-/** Pearson correlation over jets where both inputs are measured (not at their defaults); at most `maxJets` jets. */
-function correlation(d: JetDataset, maxJets: number): number[][] {
-  const F = d.schema.features.length;
-  const defs = defaultValues32(d.schema);
-  const n = Math.min(d.n, maxJets);
+/** Jets the correlation matrix is computed over: the first ones of the data. */
+const CORRELATION_JETS = 20000;
+
+/** Pearson correlation over jets (n x F, row-major) where both inputs are measured (not at their defaults). */
+function correlation(schema: FeatureSchema, features: Float32Array, n: number): number[][] {
+  const F = schema.features.length;
+  const defs = defaultValues32(schema);
   const m = Array.from({ length: F }, () => new Array(F).fill(0));
   for (let a = 0; a < F; a++) {
     for (let b = a; b < F; b++) {
@@ -31,8 +36,8 @@ function correlation(d: JetDataset, maxJets: number): number[][] {
       let sbb = 0;
       let sab = 0;
       for (let i = 0; i < n; i++) {
-        const x = d.features[i * F + a];
-        const y = d.features[i * F + b];
+        const x = features[i * F + a];
+        const y = features[i * F + b];
         if (x === defs[a] || y === defs[b]) continue;
         k++;
         sa += x;
@@ -51,19 +56,26 @@ function correlation(d: JetDataset, maxJets: number): number[][] {
   return m;
 }
 
-export function summariseData(d: JetDataset, feature?: string, bins = 40): DataSummary {
+export async function summariseData(data: JetDataset | JetSource, feature?: string, bins = 40): Promise<DataSummary> {
+  const d = asSource(data);
   const F = d.schema.features.length;
   const defs = defaultValues32(d.schema);
   const j = feature ? d.schema.features.findIndex((f) => f.name === feature) : 0;
   if (j < 0) throw new Error(`The ${d.schema.name} schema has no input "${feature}".`);
-  const features = d.schema.features.map((f, k) => {
-    let n = 0;
-    for (let i = 0; i < d.n; i++) if (d.features[i * F + k] === defs[k]) n++;
-    return { name: f.name, unit: f.unit, integer: f.integer, defaults_fraction: d.n ? n / d.n : 0 };
-  });
-  // The column in float32, the precision it is held in (half the bytes of a float64 copy, the same numbers).
+  // One pass: each input's defaults, the histogrammed column (in float32, the precision it is held in)
+  // and the first jets, for the correlation.
+  const atDefaults = new Array(F).fill(0);
   const values = new Float32Array(d.n);
-  for (let i = 0; i < d.n; i++) values[i] = d.features[i * F + j];
+  const head = new Float32Array(Math.min(d.n, CORRELATION_JETS) * F);
+  await forEachBlock(d, (start, x) => {
+    const k = x.length / F;
+    for (let i = 0; i < k; i++) {
+      for (let f = 0; f < F; f++) if (x[i * F + f] === defs[f]) atDefaults[f]++;
+      values[start + i] = x[i * F + j];
+    }
+    if (start * F < head.length) head.set(x.subarray(0, Math.min(x.length, head.length - start * F)), start * F);
+  });
+  const features = d.schema.features.map((f, k) => ({ name: f.name, unit: f.unit, integer: f.integer, defaults_fraction: d.n ? atDefaults[k] / d.n : 0 }));
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) if (v !== defs[j] && Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
@@ -85,6 +97,6 @@ export function summariseData(d: JetDataset, feature?: string, bins = 40): DataS
     classes: classCounts(d),
     features,
     histogram: { feature: d.schema.features[j].name, unit: d.schema.features[j].unit, edges, counts, defaults },
-    correlation: { names: d.schema.features.map((f) => f.name), matrix: correlation(d, 20000) },
+    correlation: { names: d.schema.features.map((f) => f.name), matrix: correlation(d.schema, head, head.length / F) },
   };
 }

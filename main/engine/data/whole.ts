@@ -1,6 +1,7 @@
 /**
  * Loading data whole, for the work that needs every jet in memory at once: robustness scans (attacks over
- * the evaluated set), loss surfaces along principal axes, Inspect and the Data page. Such work holds several copies of the
+ * the evaluated set), loss surfaces along principal axes, Inspect, and the Data page for data it cannot read from
+ * disk (formats other than .h5, and small files). Such work holds several copies of the
  * jets, so a file beyond what the machine can hold is refused with one sentence before it is read,
  * instead of ending in an out-of-memory crash. Training and evaluation stream large files instead
  * (open.ts) and are not limited.

@@ -41,7 +41,7 @@ export function rowsForRun(run: LoadedRun, data: { schema: FeatureSchema; source
 }
 
 /** Jets standardised and predicted at a time by predictRaw: predictArray's own chunk, so its tensor calls are unchanged. */
-const RAW_CHUNK = 8192;
+export const RAW_CHUNK = 8192;
 
 /** rows[s..e) without copying a typed array. */
 function rowSlice(rows: ArrayLike<number>, s: number, e: number): ArrayLike<number> {
