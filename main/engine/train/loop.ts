@@ -60,7 +60,8 @@ export interface LoopState {
 export interface SplitRows {
   rows: RowStore;
   y: Int32Array;
-  w: Float32Array;
+  /** Per-jet loss weights; null when every jet weighs 1 (no array of ones for a million jets). */
+  w: Float32Array | null;
 }
 
 /** How the inputs become network inputs: the schema (defaults, integer inputs) and the standardisation. */
@@ -100,15 +101,16 @@ export interface LoopHooks {
 
 export type LoopOutcome = 'complete' | 'early-stopped' | 'aborted';
 
-function validationLoss(probs: Float32Array, y: Int32Array, w: Float32Array, C: number, config: TrainConfig): { loss: number; accuracy: number } {
+function validationLoss(probs: Float32Array, y: Int32Array, w: Float32Array | null, C: number, config: TrainConfig): { loss: number; accuracy: number } {
   let sum = 0;
   let sw = 0;
   let correct = 0;
   for (let i = 0; i < y.length; i++) {
     const p = Math.max(probs[i * C + y[i]], 1e-30);
     const l = config.loss.name === 'focal' ? -Math.pow(1 - p, config.loss.gamma) * Math.log(p) : -Math.log(p);
-    sum += w[i] * l;
-    sw += w[i];
+    const wi = w ? w[i] : 1;
+    sum += wi * l;
+    sw += wi;
     if (argmaxRow(probs, i, C) === y[i]) correct++;
   }
   return { loss: sw > 0 ? sum / sw : 0, accuracy: y.length ? correct / y.length : 0 };
@@ -173,7 +175,7 @@ export async function trainLoop(
         for (let k = 0; k < m; k++) {
           const i = perm[s + k];
           yb[k * C + train.y[i]] = 1;
-          wb[k] = train.w[i];
+          wb[k] = train.w ? train.w[i] : 1;
         }
         const dropoutSeed = state.rng.seed();
         const attackSeed = state.rng.seed();

@@ -114,23 +114,24 @@ function fitOnRows(src: JetSource, rows: RowStore): Standardizer {
   return fit.result();
 }
 
-function splitRows(p: Prepared, which: number, weights: Float32Array): SplitRows {
+function splitRows(p: Prepared, which: number, weights: Float32Array | null): SplitRows {
   const rows = rowsOf(p.split, which);
   return {
     rows: which === SPLIT_TRAIN ? p.stores.train : p.stores.val,
     y: gather(p.src.labels, rows),
-    w: gather(weights, rows),
+    w: weights && gather(weights, rows),
   };
 }
 
-function jetWeights(p: Prepared): Float32Array {
+/** Every jet's loss weight, or null when all are 1 (unweighted data, no reweighting or balancing). */
+function jetWeights(p: Prepared): Float32Array | null {
   const { src, split, stores } = p;
   const C = src.schema.classes.length;
   const w = stores.reweight
     ? ptEtaWeightsFromCells(stores.reweight.binning, stores.reweight.cells, src.labels, C, rowsOf(split, SPLIT_TRAIN), src.weights)
-    : src.weights ?? new Float32Array(src.n).fill(1);
+    : src.weights ?? null;
   // A run stored before this setting existed has none: off.
-  return p.config.train.balanceFlavours ? balanceClasses(w, src.labels, C, rowsOf(split, SPLIT_TRAIN)) : w;
+  return p.config.train.balanceFlavours ? balanceClasses(w ?? new Float32Array(src.n).fill(1), src.labels, C, rowsOf(split, SPLIT_TRAIN)) : w;
 }
 
 function prepareStores(src: JetSource, split: Uint8Array, train: TrainConfig, scratch: string): Promise<SplitStores> {
