@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=1 --expose-gc
 // `npm start`: the desktop window, fetching Electron's binary on the first start, or the same UI on
 // loopback when it cannot be had (main/cli/start.ts). TypeScript sources run through tsx, as for the CLI.
 import { register } from 'tsx/esm/api';

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=1 --expose-gc
 // The tagscape command line. TypeScript sources run through tsx, so a checkout works without a build step.
 // The shebang's flags are main/engine/node-flags.ts's ENGINE_NODE_FLAGS (a test keeps them equal).
 import { register } from 'tsx/esm/api';

@@ -29,6 +29,7 @@ import { freshLoopState, trainLoop, type BatchProgress, type EpochRecord, type L
 import { splitStores, type RowStore, type SplitStores } from './rows.ts';
 import { scratchDir, sweepScratch } from './scratch.ts';
 import { gather } from '../data/gather.ts';
+import { collectGarbage } from '../node-flags.ts';
 
 export interface RunConfig {
   tagscape_version: string;
@@ -261,6 +262,8 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
       name, resumedFrom: resumeEpoch ?? 0, epochs: train.epochs, trainJets: trainSet.y.length, valJets: valSet.y.length,
       testJets: testRows.length, backend: activeBackend(),
     });
+    // The pass over the file and the split's row lists left buffers behind: collect them before the epochs run.
+    collectGarbage();
     const outcome = await trainLoop(model, adam, scaling, trainSet, valSet, train, state, {
       onBatchEnd: cb.onBatchEnd,
       signal: cb.signal,
@@ -291,6 +294,7 @@ async function runLoop(p: Prepared, resumeEpoch: number | null, cb: TrainCallbac
     }
     // The training and validation rows are done with: held ones go before the test jets are read.
     p.stores.dispose();
+    collectGarbage();
     // Evaluate the best weights on the held-out test split and store the metrics with the run.
     loadModelArrays(model, readBundle(ws.file(name, 'model.bin')).arrays);
     let test: EvaluationReport | null = null;
