@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadElectron, electronBinary, electronPackage, type DownloadResult, type ElectronPackage } from './electron-binary.ts';
+import { ENGINE_NODE_FLAGS } from '../engine/node-flags.ts';
 import { makeOut } from './output.ts';
 import { APP_ROOT, ensureDesktopBuild } from './ui-build.ts';
 
@@ -76,10 +77,11 @@ export async function start(args: string[]): Promise<void> {
     ensureDesktopBuild();
     const env = { ...process.env };
     delete env.ELECTRON_RUN_AS_NODE; // set, it would run the app as plain Node with no window
-    runChild(electron.binary, [APP_ROOT, ...args], env);
+    // Electron's main process (where the Data page's operations run) takes V8 flags only on its command line.
+    runChild(electron.binary, [`--js-flags=${ENGINE_NODE_FLAGS.join(' ')}`, APP_ROOT, ...args], env);
     return;
   }
   const workspace = defaultWorkspace();
   process.stderr.write(`Tagscape: no desktop window, because ${electron.why}. The same UI is served on loopback instead: open the URL below in a browser.\n`);
-  runChild(process.execPath, [path.join(APP_ROOT, 'bin', 'tagscape.js'), 'serve', '--workspace', workspace, ...args]);
+  runChild(process.execPath, [...ENGINE_NODE_FLAGS, path.join(APP_ROOT, 'bin', 'tagscape.js'), 'serve', '--workspace', workspace, ...args]);
 }

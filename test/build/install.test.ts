@@ -14,6 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT, tmpDir } from '../helpers.ts';
 import { freshInstall, launch, refusedPort, servedUrl, standInMirror, stop, userEnv, type Mirror } from './fresh-install.ts';
+import { ENGINE_NODE_FLAGS } from '../../main/engine/node-flags.ts';
 
 const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
 /** The real package's binary state, which no test may change. */
@@ -163,7 +164,7 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
     assert.ok(fs.statSync(path.join(electronDir(), 'dist', 'electron')).mode & 0o100, 'the extracted stand-in is executable');
     assert.ok(fs.readdirSync(cache, { recursive: true }).some((f) => String(f).endsWith('.zip')), 'the zip is kept in electron_config_cache');
     const launched = JSON.parse(fs.readFileSync(record(), 'utf8')) as { args: string[]; runAsNode: string | null };
-    assert.deepEqual(launched.args, [app, '--port', '0'], 'Electron was started on the app folder with the arguments');
+    assert.deepEqual(launched.args, [`--js-flags=${ENGINE_NODE_FLAGS.join(' ')}`, app, '--port', '0'], 'Electron was started on the app folder with the engine\'s V8 flags and the arguments');
     assert.equal(launched.runAsNode, null, 'ELECTRON_RUN_AS_NODE would start Electron without a window');
     const pkg = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')) as { main: string };
     for (const f of [pkg.main, 'out/main/job-entry.js', 'out/preload/index.cjs', 'out/renderer/index.html']) assert.ok(fs.existsSync(path.join(app, f)), `${f} was built before the launch`);
@@ -176,7 +177,7 @@ describe('a fresh install', { skip: process.platform !== 'linux' ? 'the stand-in
     const again = npmStart({ ...env, ELECTRON_MIRROR: `http://127.0.0.1:${await refusedPort()}/` });
     assert.equal(await again.exited, 0, again.stderr());
     assert.doesNotMatch(again.stderr(), /downloading Electron/);
-    assert.deepEqual((JSON.parse(fs.readFileSync(record(), 'utf8')) as { args: string[] }).args, [app, '--port', '0']);
+    assert.deepEqual((JSON.parse(fs.readFileSync(record(), 'utf8')) as { args: string[] }).args, [`--js-flags=${ENGINE_NODE_FLAGS.join(' ')}`, app, '--port', '0']);
     mirror = await standInMirror(version, record()); // for after()
   });
 
