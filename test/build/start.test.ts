@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ENGINE_NODE_FLAGS } from '../../main/engine/node-flags.ts';
 import { ROOT, tmpDir } from '../helpers.ts';
 
 describe('npm start with an Electron binary', { skip: process.platform === 'win32' ? 'the stand-in Electron is a shell script' : false }, () => {
@@ -31,7 +32,7 @@ describe('npm start with an Electron binary', { skip: process.platform === 'win3
     assert.doesNotMatch(r.stderr, /Electron binary is missing/);
 
     const launch = JSON.parse(fs.readFileSync(record, 'utf8')) as { args: string[]; runAsNode: string | null };
-    assert.deepEqual(launch.args, [ROOT, '--some-flag']);
+    assert.deepEqual(launch.args, [`--js-flags=${ENGINE_NODE_FLAGS.join(' ')}`, ROOT, '--some-flag'], 'the engine\'s V8 flags, the app folder, the arguments');
     assert.equal(launch.runAsNode, null, 'ELECTRON_RUN_AS_NODE would start Electron without a window');
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { main: string };
     const main = path.join(ROOT, pkg.main);
