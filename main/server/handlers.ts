@@ -29,6 +29,7 @@ import { TAGSCAPE_VERSION } from '../engine/version.ts';
 import type { JobManager } from '../jobs/job-manager.ts';
 import { jetTableHandler } from './jet-table.ts';
 import { OpenSources } from './open-sources.ts';
+import { PromiseCache } from './promise-cache.ts';
 import { collectScan, scanLabel, scanRobustnessChart } from '../engine/scan/collect.ts';
 import { scanStatus } from '../engine/scan/status.ts';
 import { listScans, ScanStore } from '../engine/scan/store.ts';
@@ -50,19 +51,13 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
   const ws = new Workspace(workspace);
   // The Data, Evaluate and figure calls ask for the same set many times: keep the last few loaded
   // (a file changed on disk meanwhile is seen after it leaves this small cache).
-  const cache = new Map<string, Promise<JetDataset>>();
-  const remember = (spec: string, p: Promise<JetDataset>) => {
-    if (cache.size >= 3) cache.delete(cache.keys().next().value!);
-    p.catch(() => cache.delete(spec));
-    cache.set(spec, p);
-    return p;
-  };
-  const dataset = (spec: string) => cache.get(spec) ?? remember(spec, loadWhole(spec, { purpose: 'this view' }));
+  const cache = new PromiseCache<JetDataset>(3);
+  const dataset = (spec: string) => cache.get(spec, () => loadWhole(spec, { purpose: 'this view' }));
   // A file opened as `tagscape evaluate` opens it: a large .h5/.parquet file is read from disk (and not
   // cached) while a small one is loaded whole and joins the cache.
   const open = async (spec: string): Promise<JetSource> => {
     const src = await openJets(spec, options.open);
-    if (src.inMemory) remember(spec, readWhole(src));
+    if (src.inMemory) void cache.get(spec, () => readWhole(src));
     return src;
   };
   // Evaluate reads the jets once, in order: from the cache, or opened and closed again.

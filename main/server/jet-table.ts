@@ -9,38 +9,25 @@ import type { JetSource } from '../engine/data/source.ts';
 import { readColumn } from '../engine/data/source.ts';
 import { jetTableOrder, jetTablePage, type JetScores } from '../engine/data/jet-table.ts';
 import { jetScores } from '../engine/evaluate/jet-scores.ts';
+import { PromiseCache } from './promise-cache.ts';
 
 const KEEP = 4;
 
 /** Runs `fn` on the jets of a data spec, whichever way they are held. */
 export type WithData = <T>(spec: string, fn: (src: JetSource) => Promise<T>) => Promise<T>;
 
-/** A small cache of computations: the last KEEP kept, a failed one forgotten. */
-function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
-  const m = new Map<string, Promise<T>>();
-  return (key, make) => {
-    const hit = m.get(key);
-    if (hit) return hit;
-    if (m.size >= KEEP) m.delete(m.keys().next().value!);
-    const p = make();
-    p.catch(() => m.get(key) === p && m.delete(key));
-    m.set(key, p);
-    return p;
-  };
-}
-
 export function jetTableHandler(workspace: string, withData: WithData): (r: Request<'dataPage'>) => Promise<Response<'dataPage'>> {
-  const orders = memo<Uint32Array>();
-  const columns = memo<Float32Array>();
-  const scoresOf = memo<JetScores>();
+  const orders = new PromiseCache<Uint32Array>(KEEP);
+  const columns = new PromiseCache<Float32Array>(KEEP);
+  const scoresOf = new PromiseCache<JetScores>(KEEP);
   return ({ data, offset, limit, run, sort, classes, range }) =>
     withData(data, async (d) => {
       const hash = d.source.hash;
       // Same data and run, same scores.
-      const scores = run ? await scoresOf(JSON.stringify([hash, run]), () => jetScores(workspace, run, d)) : undefined;
-      const column = (f: number) => columns(JSON.stringify([hash, f]), () => readColumn(d, f));
+      const scores = run ? await scoresOf.get(JSON.stringify([hash, run]), () => jetScores(workspace, run, d)) : undefined;
+      const column = (f: number) => columns.get(JSON.stringify([hash, f]), () => readColumn(d, f));
       const key = JSON.stringify([hash, run ?? null, sort ?? null, classes ?? null, range ?? null]);
-      const order = await orders(key, () => jetTableOrder(d, { sort, classes, range }, scores, column));
+      const order = await orders.get(key, () => jetTableOrder(d, { sort, classes, range }, scores, column));
       const page = await jetTablePage(d, order, offset, limit, scores);
       return { ...page, score: scores ? { run: scores.run, discriminant: scores.discriminant } : null };
     });
