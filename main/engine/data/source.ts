@@ -5,7 +5,7 @@
  */
 import type { FeatureSchema } from '../schema/index.ts';
 import type { DataSource, JetDataset } from './dataset.ts';
-import { gather } from './gather.ts';
+import { gather, iota } from './gather.ts';
 
 export interface JetSource {
   schema: FeatureSchema;
@@ -187,4 +187,13 @@ export async function readSelected(src: JetSource, rows: Uint32Array): Promise<J
   const labels = gather(src.labels, rows);
   const weights = src.weights ? gather(src.weights, rows) : undefined;
   return { schema: src.schema, n: rows.length, features, labels, weights, source: src.source };
+}
+
+/**
+ * The given jets (ascending row indices) and their positions `at` in the returned data: in place when the
+ * source holds every jet or `all` asks for every jet, else only their rows, read from the file.
+ */
+export async function jetsAt(src: JetSource, rows: Uint32Array, all = false): Promise<{ data: JetDataset; at: Uint32Array }> {
+  if (all || src.inMemory) return { data: await readWhole(src), at: rows };
+  return { data: await readSelected(src, rows), at: iota(rows.length) };
 }

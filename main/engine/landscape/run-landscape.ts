@@ -8,7 +8,7 @@
  */
 import { frozenMask } from '../attacks/frozen.ts';
 import type { JetDataset } from '../data/dataset.ts';
-import { asSource, readSelected, readWhole, type JetSource } from '../data/source.ts';
+import { asSource, jetsAt, type JetSource } from '../data/source.ts';
 import { activeBackend } from '../backend.ts';
 import { rowsOf, SPLIT_TRAIN } from '../preprocess/split.ts';
 import { applyStandardizer } from '../preprocess/standardize.ts';
@@ -19,7 +19,7 @@ import { buildDirections, directionName, parseDirection, principalAxes, type Dir
 import { fgsmDelta, projectOnPlane, type FgsmStep } from './fgsm-step.ts';
 import { selectJets, type JetSelection } from './select-jets.ts';
 import { lossSurface, offsets } from './surface.ts';
-import { gather, iota } from '../data/gather.ts';
+import { gather } from '../data/gather.ts';
 
 export interface LandscapeRequest extends JetSelection {
   workspace: string;
@@ -122,9 +122,7 @@ export async function computeLandscape(req: LandscapeRequest): Promise<SurfaceFi
     const jets = selectJets(first, src, req);
     // Principal axes need the training jets; every other direction only the scanned jets, so only those are read.
     const pca = specs.some((s) => s.kind === 'pca');
-    const data = pca ? await readWhole(src) : await readSelected(src, jets);
-    // The scanned jets' rows in `data`.
-    const at = pca ? jets : iota(jets.length);
+    const { data, at } = await jetsAt(src, jets, pca);
     const x = applyStandardizer(data.features, schema, first.standardizer, at);
     const labels = gather(data.labels, at);
     const frozen = frozenMask(data.features, schema, at);

@@ -8,7 +8,7 @@
  */
 import type { AttackKind, AttackOptions, AttackSpec } from '../attacks/spec.ts';
 import type { JetDataset } from '../data/dataset.ts';
-import { asSource, readSelected, readWhole, type JetSource } from '../data/source.ts';
+import { asSource, jetsAt, type JetSource } from '../data/source.ts';
 import { wholeLoadLimit } from '../data/whole.ts';
 import { predictRaw, rowsForRun } from '../evaluate/evaluate-run.ts';
 import { aucTable, evaluatePredictions } from '../metrics/evaluate.ts';
@@ -17,7 +17,7 @@ import { formsSeedGroup, seedGroupOf } from '../study/seed-group.ts';
 import { aggregateScan, type AggregatedScanRow } from './aggregate-seeds.ts';
 import { attackCached } from './attack-cache.ts';
 import { shiftsOfRows, type FeatureShift } from './input-shifts.ts';
-import { gather, iota } from '../data/gather.ts';
+import { gather } from '../data/gather.ts';
 
 export interface ScanRequest {
   workspace: string;
@@ -86,9 +86,8 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
   const total = req.runs.length * (req.attacks.length * req.eps.length + (req.shifts ? 1 : 0));
   let done = 0;
   const src = asSource(req.data);
-  const whole = src.inMemory ? await readWhole(src) : null;
-  // The evaluated rows last read from a file, kept while the next run evaluates the same rows.
-  let picked: { rows: Uint32Array; data: JetDataset } | null = null;
+  // The evaluated jets last read, kept while the next run evaluates the same rows.
+  let picked: { rows: Uint32Array; data: JetDataset; at: Uint32Array } | null = null;
   const sameRows = (a: Uint32Array, b: Uint32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
   try {
     for (const runName of req.runs) {
@@ -96,13 +95,12 @@ export async function robustnessScan(req: ScanRequest): Promise<ScanResult> {
       const attacker = load(req.attackRun ?? runName);
       const { rows, split } = rowsForRun(run, src);
       // The evaluated jets: in place in data loaded whole, else only their rows, read from the file.
-      if (!whole && !(picked && sameRows(picked.rows, rows))) {
-        checkRowsFit(src, rows.length);
+      if (!(picked && sameRows(picked.rows, rows))) {
+        if (!src.inMemory) checkRowsFit(src, rows.length);
         picked = null; // the previous run's rows can go before these are read
-        picked = { rows, data: await readSelected(src, rows) };
+        picked = { rows, ...(await jetsAt(src, rows)) };
       }
-      const data = whole ?? picked!.data;
-      const at = whole ? rows : iota(rows.length);
+      const { data, at } = picked!;
       const labels = gather(data.labels, at);
       const clean = aucTable(evaluatePredictions(data.schema, predictRaw(run, data.schema, data.features, at), labels));
       for (const kind of req.attacks) {
