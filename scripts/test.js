@@ -25,7 +25,8 @@ const r = spawnSync(
 );
 const report = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
 const total = (key) => Number(report.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
-const failed = total('fail') + total('cancelled');
+// A suite whose body throws before any test runs is "not ok" in the report but counted in neither total.
+const failed = total('fail') + total('cancelled') || (r.status === 0 ? 0 : Math.max(1, (report.match(/^\s*not ok /gm) ?? []).length));
 if (total('skipped')) console.log(`${total('skipped')} skipped (the reasons are in the report above)`);
 console.log(`${total('pass')} passed, ${failed} failed`);
 fs.rmSync(path.dirname(tap), { recursive: true, force: true });

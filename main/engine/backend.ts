@@ -7,9 +7,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-// The tfjs umbrella's Node bundle registers every op's gradient (tfjs-core alone registers none; its
-// ESM gradient registry cannot be imported under Node) and the cpu backend.
-import '@tensorflow/tfjs';
+// The plain JavaScript backend, registered on import: the last resort, and what tfjs uses before initBackend.
+import '@tensorflow/tfjs-backend-cpu';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Op gradients are registered by the tfjs umbrella's Node bundle (tfjs-core registers none, and its ESM
+ * gradient registry cannot be imported under Node), which also loads tfjs-layers, -converter, -data and
+ * -webgl: about 22 MB of resident memory that a process running the dense tagger on the simd kernels
+ * never uses. Every tfjs gradient (tf.grad, tf.valueAndGrad, tf.variableGrads, ...) goes through
+ * Engine.gradients, so the bundle is required there, once, on the first gradient asked for.
+ */
+function registerGradientsOnFirstUse(): void {
+  const engine = tf.engine();
+  const gradients = engine.gradients;
+  engine.gradients = function (this: typeof engine, ...args: Parameters<typeof gradients>) {
+    require('@tensorflow/tfjs');
+    engine.gradients = gradients;
+    return gradients.apply(this, args);
+  } as typeof gradients;
+}
+registerGradientsOnFirstUse();
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -48,7 +67,6 @@ async function tryTensorflow(): Promise<void> {
 
 async function tryWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const require = createRequire(import.meta.url);
   const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   // Threads are off in Node: the threaded build needs worker support tfjs does not provide there.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

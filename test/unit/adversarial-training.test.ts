@@ -27,7 +27,7 @@ describe('adversarial and geometry-aware training', () => {
     // The exact penalty from first-order input gradients (which tfjs computes correctly).
     const penalty = () => tf.tidy(() => {
       const g = freeInputGradient(model, x, y, frozen, config);
-      return tf.div(tf.sum(tf.mul(tf.sum(tf.square(g), 1), w)), tf.sum(w)).mul(0.7).dataSync()[0];
+      return tf.mul(tf.div(tf.sum(tf.mul(tf.sum(tf.square(g), 1), w)), tf.sum(w)), 0.7).dataSync()[0];
     });
     const g = freeInputGradient(model, x, y, frozen, config);
     const { grads } = tf.variableGrads(() => penaltySurrogate(model, x, y, w, g, config), model.variables);

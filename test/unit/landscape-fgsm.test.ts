@@ -30,7 +30,7 @@ describe('the FGSM step on a loss map', () => {
     try {
       assert.equal(run.config.train.loss.name, 'crossentropy');
       const x = applyStandardizer(data.features, data.schema, run.standardizer, [jet]);
-      const y = tf.oneHot(tf.tensor1d([data.labels[jet]], 'int32'), 4).toFloat();
+      const y = tf.cast(tf.oneHot(tf.tensor1d([data.labels[jet]], 'int32'), 4), 'float32');
       const nll = (xx: tf.Tensor) => tf.neg(tf.sum(tf.mul(tf.logSoftmax(run.model.logits(xx as tf.Tensor2D)), y)));
       const g = tf.tidy(() => tf.grad(nll)(tf.tensor2d(x, [1, F])).dataSync());
       const delta = data.schema.features.map((f, j) => {

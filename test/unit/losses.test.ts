@@ -19,7 +19,7 @@ function softmax(row: number[]): number[] {
 }
 
 function oneHot(): tf.Tensor2D {
-  return tf.oneHot(tf.tensor1d(labels, 'int32'), 4).toFloat() as tf.Tensor2D;
+  return tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 4), 'float32') as tf.Tensor2D;
 }
 
 describe('losses against their formulas', () => {

@@ -93,7 +93,7 @@ function pgd(model: Mlp, x: tf.Tensor2D, oneHot: tf.Tensor2D, ctx: BatchContext,
     if (l2) {
       // Uniform in the ball of the free subspace: Gaussian direction, radius eps * U^(1/d).
       const g = tf.where(ctx.frozen, tf.zerosLike(x), tf.randomNormal(x.shape, 0, 1, 'float32', ctx.seed)) as tf.Tensor2D;
-      const d = tf.maximum(tf.sum(tf.logicalNot(ctx.frozen).toFloat(), 1, true), 1);
+      const d = tf.maximum(tf.sum(tf.cast(tf.logicalNot(ctx.frozen), 'float32'), 1, true), 1);
       const radius = tf.mul(spec.eps, tf.pow(tf.randomUniform([x.shape[0], 1], 0, 1, 'float32', ctx.seed + 1), tf.div(1, d)));
       start = tf.mul(ctx.factors, tf.mul(normalise(g), radius));
     } else {

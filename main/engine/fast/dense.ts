@@ -23,7 +23,7 @@ export function widthsOf(model: Mlp): number[] {
 /** The model's parameters in one array, in variable order (W0, b0, W1, b1, ...). */
 export function flatParams(model: Mlp, out?: Float32Array): Float32Array {
   const parts = model.getWeights();
-  const flat = out ?? shared(Float32Array, paramCount(widthsOf(model)));
+  const flat = out ?? new Float32Array(paramCount(widthsOf(model)));
   let o = 0;
   for (const p of parts) {
     flat.set(p, o);
@@ -90,10 +90,14 @@ function stageBlock<T extends RowArray>(store: Map<string, RowArray>, name: stri
   return out;
 }
 
-/** Rows [s, e) of a row operation's arguments, each per-row input ([array, values per row]) passed through `stage`. */
+/**
+ * Rows [s, e) of a row operation's arguments: each per-row input ([array, values per row]) and each
+ * typed array among the fixed ones (the weights, attack factors) passed through `stage`.
+ */
 function blockArgs(fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, s: number, e: number, stage: (name: string, a: RowArray) => RowArray): Record<string, unknown> {
   const drop = fixed.drop as { row0?: number } | null | undefined;
   const args: Record<string, unknown> = { ...fixed, drop: drop ? { ...drop, row0: s } : null };
+  for (const [k, v] of Object.entries(fixed)) if (ArrayBuffer.isView(v)) args[k] = stage(k, v as RowArray);
   for (const [k, v] of Object.entries(perRow)) args[k] = v ? stage(k, v[0].subarray(s * v[1], e * v[1])) : null;
   return args;
 }
@@ -229,8 +233,10 @@ export async function fastSurface(req: FastSurfaceRequest, pool = fastPool()): P
   const nb = req.offsetsB.length;
   const n = req.labels.length;
   const sums = output(pool, Float64Array, na * nb);
+  const net = netArgs(req.model);
   const args = {
-    ...netArgs(req.model),
+    ...net,
+    params: share(pool, net.params),
     x: share(pool, req.x), y: share(pool, req.labels), d1: share(pool, req.d1), d2: share(pool, req.d2),
     offsetsA: Float64Array.from(req.offsetsA), offsetsB: Float64Array.from(req.offsetsB), loss: lossArgs(req.loss), sums,
   };

@@ -37,7 +37,7 @@ export async function lossSurface(req: SurfaceRequest): Promise<number[][]> {
   const sums = new Float64Array(na * nb);
   const budget = req.batchPoints ?? 65536;
   const jetsPerChunk = Math.max(1, Math.min(n, Math.floor(budget / nb)));
-  const B = tf.tidy(() => tf.tensor1d(req.offsetsB).reshape([1, nb, 1, 1]));
+  const B = tf.tidy(() => tf.reshape(tf.tensor1d(req.offsetsB), [1, nb, 1, 1]));
   let done = 0;
   try {
     for (let j0 = 0; j0 < n; j0 += jetsPerChunk) {
@@ -51,11 +51,11 @@ export async function lossSurface(req: SurfaceRequest): Promise<number[][]> {
         for (let a0 = 0; a0 < na; a0 += rowsA) {
           const ka = Math.min(rowsA, na - a0);
           const part = tf.tidy(() => {
-            const A = tf.tensor1d(req.offsetsA.slice(a0, a0 + ka)).reshape([ka, 1, 1, 1]);
-            const pts = tf.add(tf.add(x, tf.mul(A, d1)), tf.mul(B, d2)).reshape([ka * nb * J, F]) as tf.Tensor2D;
+            const A = tf.reshape(tf.tensor1d(req.offsetsA.slice(a0, a0 + ka)), [ka, 1, 1, 1]);
+            const pts = tf.reshape(tf.add(tf.add(x, tf.mul(A, d1)), tf.mul(B, d2)), [ka * nb * J, F]) as tf.Tensor2D;
             const labels = tf.tile(y, [ka * nb, 1]) as tf.Tensor2D;
             const l = perJetLoss(req.model.logits(pts), labels, req.loss);
-            return tf.sum(l.reshape([ka * nb, J]), 1);
+            return tf.sum(tf.reshape(l, [ka * nb, J]), 1);
           });
           const values = part.dataSync();
           part.dispose();
