@@ -72,6 +72,9 @@ export class DenseKernels {
     this.D1 = take(4 * rows * maxW);
     this.dX = take(4 * rows * F);
     this.P_ = take(4 * rows * C);
+    this.frozen = take(rows * F);
+    this.cap = take(4 * rows * F);
+    this.eps = take(4 * F);
     const need = Math.ceil(p / 65536) - this.memory.buffer.byteLength / 65536;
     if (need > 0) this.memory.grow(need);
     this.rows = rows;
@@ -83,6 +86,10 @@ export class DenseKernels {
 
   i32(ptr, len) {
     return new Int32Array(this.memory.buffer, ptr, len);
+  }
+
+  u8(ptr, len) {
+    return new Uint8Array(this.memory.buffer, ptr, len);
   }
 
   setParams(src) {
@@ -152,16 +159,26 @@ function restrict(x0, xa, frozen, cap, count) {
 /**
  * FGSM, NGM or PGD (no random start) on n rows starting at row lo, as attacks/perturb.ts defines them:
  * x0 and the result are n x F standardised rows; gradients come from the kernels (dropout per `drop`).
+ * FGSM runs in the kernels' memory and returns a view of their X, valid until their next call.
  */
 function attackRows(k, a, lo, n, drop) {
   const { F } = k;
   const spec = a.spec;
   const count = n * F;
-  const x0 = Float32Array.from(a.x.subarray(lo * F, (lo + n) * F));
   const frozen = a.frozen.subarray(lo * F, (lo + n) * F);
   const cap = a.cap ? a.cap.subarray(lo * F, (lo + n) * F) : null;
   const y = a.y.subarray(lo, lo + n);
   const epsVec = Float32Array.from(a.factors, (f) => f * spec.eps);
+  if (spec.kind === 'fgsm') {
+    k.loadRows(a.x, a.y, lo, n);
+    k.inputGradX(n, a.loss, drop);
+    k.u8(k.frozen, count).set(frozen);
+    k.f32(k.eps, F).set(epsVec);
+    if (cap) k.f32(k.cap, count).set(cap);
+    k.ex.fgsm(k.X, k.dX, k.frozen, k.eps, cap ? k.cap : 0, n, F);
+    return k.f32(k.X, count);
+  }
+  const x0 = Float32Array.from(a.x.subarray(lo * F, (lo + n) * F));
   const grad = (x, free) => {
     k.f32(k.X, count).set(x);
     k.i32(k.Y, n).set(y);
@@ -170,17 +187,6 @@ function attackRows(k, a, lo, n, drop) {
     return g;
   };
   const xa = Float32Array.from(x0);
-  if (spec.kind === 'fgsm') {
-    const g = grad(x0, false);
-    for (let i = 0, e = 0; i < n; i++) {
-      for (let j = 0; j < F; j++, e++) {
-        // g = 0 (or frozen) leaves the entry as it is; otherwise x0 + eps * sign(g), rounded as tfjs rounds it.
-        if (g[e] !== 0 && !frozen[e]) xa[e] = x0[e] + Math.fround(g[e] > 0 ? epsVec[j] : -epsVec[j]);
-      }
-    }
-    restrict(x0, xa, frozen, cap, count);
-    return xa;
-  }
   if (spec.kind === 'ngm') {
     const g = normalise(grad(x0, true), n, F, spec.perGroup ? a.groupOf : null, a.nGroups);
     for (let e = 0; e < count; e++) xa[e] = x0[e] + Math.fround(epsVec[e % F] * g[e]);
@@ -437,7 +443,8 @@ const ops = {
       }
       const drop = dropoutAt(a.drop, lo);
       k.ensure(n);
-      const x = a.attack ? attackRows(k, { ...a.attack, x: a.x, y: a.y, loss: a.loss }, lo, n, drop) : a.x.subarray(lo * F, (lo + n) * F);
+      // A copy: the penalty below rewrites the kernels' X, of which an FGSM result is a view.
+      const x = a.attack ? Float32Array.from(attackRows(k, { ...a.attack, x: a.x, y: a.y, loss: a.loss }, lo, n, drop)) : a.x.subarray(lo * F, (lo + n) * F);
       if (a.xOut) a.xOut.set(x, lo * F);
       k.i32(k.Y, n).set(a.y.subarray(lo, lo + n));
       const w = a.w.subarray(lo, lo + n);

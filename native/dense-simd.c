@@ -366,6 +366,39 @@ EXPORT(backward) void backward(const int *cfg, const f32 *params, const f32 *X, 
   }
 }
 
+/* ---------------------------------------------------------------- attacks */
+
+/* JavaScript's Math.max and Math.min, which the reference attacks use: NaN if either is NaN, +0 > -0. */
+INLINE f32 js_max(f32 a, f32 b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return __builtin_signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+INLINE f32 js_min(f32 a, f32 b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return __builtin_signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+
+/*
+ * FGSM in place on n x F rows X from their input gradient G (dX of backward): where G != 0 and the entry
+ * is not frozen, X + eps[j] sign(G); then every free entry is rebuilt as X0 + delta with delta = X - X0
+ * bounded by cap (cap null: unbounded), and frozen entries keep X0 bit for bit. Float arithmetic step by
+ * step, the same numbers as the JavaScript of native/dense-ops.mjs's other attacks (restrict).
+ */
+EXPORT(fgsm) void fgsm(f32 *X, const f32 *G, const uint8_t *frozen, const f32 *eps, const f32 *cap, int n, int F) {
+  for (int i = 0, e = 0; i < n; i++)
+    for (int j = 0; j < F; j++, e++) {
+      if (frozen[e]) continue;
+      f32 x0 = X[e], g = G[e], xa = x0;
+      if (g != 0.0f) xa = x0 + (g > 0.0f ? eps[j] : -eps[j]);
+      f32 d = xa - x0;
+      if (cap) d = js_min(js_max(d, -cap[e]), cap[e]);
+      X[e] = x0 + d;
+    }
+}
+
 /* dst += src, elementwise. */
 EXPORT(add_into) void add_into(f32 *dst, const f32 *src, int count) {
   int e = 0;

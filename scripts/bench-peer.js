@@ -16,7 +16,7 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const common = ['--jets', opt('jets', '50000'), '--epochs', opt('epochs', '1'), '--batch', opt('batch', '1024'), '--grid', opt('grid', '51'), '--surface-jets', opt('surface-jets', '2000')];
+const common = ['--jets', opt('jets', '200000'), '--epochs', opt('epochs', '2'), '--batch', opt('batch', '1024'), '--grid', opt('grid', '51'), '--surface-jets', opt('surface-jets', '2000')];
 
 if (!fs.existsSync(peer)) {
   console.error(`bench:peer: the peer script ${peer} is not beside this checkout.`);

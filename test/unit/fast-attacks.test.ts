@@ -6,8 +6,9 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { attackBatch } from '../../main/engine/attacks/perturb.ts';
 import type { AttackSpec } from '../../main/engine/attacks/spec.ts';
+import { DenseKernels } from '../../native/dense-ops.mjs';
 import { fastAttack, fastHessianVector, fastInputGradient, fastSurface } from '../../main/engine/fast/dense.ts';
-import { setKernelPath } from '../../main/engine/fast/kernels.ts';
+import { denseModule, setKernelPath } from '../../main/engine/fast/kernels.ts';
 import { FastPool } from '../../main/engine/fast/pool.ts';
 import { hessianVector } from '../../main/engine/landscape/directions.ts';
 import { lossSurface, offsets } from '../../main/engine/landscape/surface.ts';
@@ -84,6 +85,39 @@ describe('attacks and surfaces on the simd kernels', () => {
       s.model.dispose();
     });
   }
+
+  it('the FGSM kernel takes each float step of the JavaScript rule, bit for bit, also at zeros, -0 and NaN', () => {
+    const rng = new Rng(9);
+    const rows = 97;
+    const k = new DenseKernels(denseModule(), [F, 4, C]);
+    k.ensure(rows);
+    const pick = <T,>(xs: T[]) => xs[rng.int(xs.length)];
+    const x0 = Float32Array.from({ length: rows * F }, () => (rng.uniform() < 0.1 ? pick([0, -0, NaN, 1e-30, -3e38]) : rng.normal() * 10 ** rng.int(6)));
+    const g = Float32Array.from({ length: rows * F }, () => (rng.uniform() < 0.2 ? pick([0, -0, NaN, 1e-40]) : rng.normal()));
+    const frozen = Uint8Array.from({ length: rows * F }, () => (rng.uniform() < 0.2 ? 1 : 0));
+    const eps = Float32Array.from({ length: F }, (_, j) => (j === 0 ? 0 : 0.01 * (j + 1)));
+    const cap = Float32Array.from({ length: rows * F }, () => (rng.uniform() < 0.1 ? pick([0, -0]) : 0.03 * rng.uniform()));
+    for (const withCap of [false, true]) {
+      const want = Float32Array.from(x0);
+      for (let e = 0; e < want.length; e++) {
+        if (frozen[e]) continue;
+        const xa = g[e] !== 0 ? Math.fround(x0[e] + (g[e] > 0 ? eps[e % F] : -eps[e % F])) : x0[e];
+        let d = Math.fround(xa - x0[e]);
+        if (withCap) d = Math.min(Math.max(d, -cap[e]), cap[e]);
+        want[e] = x0[e] + d;
+      }
+      k.f32(k.X, rows * F).set(x0);
+      k.f32(k.dX, rows * F).set(g);
+      k.u8(k.frozen, rows * F).set(frozen);
+      k.f32(k.eps, F).set(eps);
+      k.f32(k.cap, rows * F).set(cap);
+      k.ex.fgsm(k.X, k.dX, k.frozen, k.eps, withCap ? k.cap : 0, rows, F);
+      const got = k.f32(k.X, rows * F);
+      // Bit for bit, so -0 and +0 differ; a NaN is any NaN (its payload is the hardware's).
+      const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)), (b, e) => (Number.isNaN(a[e]) ? 'NaN' : b));
+      assert.deepEqual(bits(got), bits(want), withCap ? 'with a cap' : 'without a cap');
+    }
+  });
 
   it('input gradients with dropout are the same on one and two threads', () => {
     const s = setup(4);

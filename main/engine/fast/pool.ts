@@ -61,6 +61,11 @@ export class FastPool {
     }
   }
 
+  /** Starts the worker threads now, so that they are up (a thread takes tens of ms to start) before the first operation. */
+  warm(): void {
+    if (this.threads > 1) this.ensureWorkers(this.threads - 1);
+  }
+
   /**
    * Runs `op` over `chunks` on every thread (takeChunks), this one included, and returns once no chunk is
    * left or in flight.

@@ -75,6 +75,7 @@ export class FastTrainer {
     this.stats = shared(Float64Array, 2 * GRAD_PARTS);
     this.factors = new Float32Array(this.F).fill(1);
     this.k.setParams(flatParams(model));
+    pool.warm();
   }
 
   /** Takes the weights from the model and the moments and step count from Adam. */
