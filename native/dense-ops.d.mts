@@ -10,8 +10,16 @@ export class DenseKernels {
   readonly gsum: number;
   readonly m: number;
   readonly v: number;
+  /** Per-row buffers (pointers into the instance's memory), laid out by ensure(rows). */
+  readonly X: number;
+  readonly dX: number;
+  readonly frozen: number;
+  readonly cap: number;
+  readonly eps: number;
   readonly ex: Record<string, (...args: number[]) => number>;
+  ensure(rows: number): void;
   f32(ptr: number, len: number): Float32Array;
+  u8(ptr: number, len: number): Uint8Array;
   setParams(src: Float32Array): void;
 }
 export type OpName = 'probs' | 'logits' | 'loss' | 'inputGrad' | 'hvp' | 'attack' | 'surface' | 'train';
