@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { fastAttack, fastProbs } from '../../main/engine/fast/dense.ts';
 import { FastPool } from '../../main/engine/fast/pool.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import { Adam } from '../../main/engine/model/adam.ts';
 import { Mlp } from '../../main/engine/model/mlp.ts';
 import { Rng } from '../../main/engine/rng.ts';
 import { backend } from '../helpers.ts';
@@ -39,6 +41,38 @@ describe('simd row operations over several blocks', () => {
     } finally {
       one.close();
       two.close();
+    }
+  });
+
+  it('use the weights the model has now, after setWeights and after a tfjs Adam step, not the ones read before', () => {
+    const rng = new Rng(5);
+    const model = new Mlp({ inputs: F, outputs: C, hidden: [8], dropout: 0 }, 5);
+    const x = Float32Array.from({ length: 50 * F }, () => rng.normal());
+    const pool = new FastPool(1);
+    // A fresh model given the same weights reads them for the first time: the reference.
+    const fresh = (weights: Float32Array[]) => {
+      const m = new Mlp(model.config, 99);
+      m.setWeights(weights);
+      const p = fastProbs(m, x, pool);
+      m.dispose();
+      return p;
+    };
+    try {
+      const before = fastProbs(model, x, pool);
+      assert.ok(bits(fastProbs(model, x, pool)).equals(bits(before)), 'the same weights give the same bits');
+      model.setWeights(model.getWeights().map((w) => w.map((v) => v * 1.5)));
+      const scaled = fastProbs(model, x, pool);
+      assert.ok(!bits(scaled).equals(bits(before)), 'setWeights changed the predictions');
+      assert.ok(bits(scaled).equals(bits(fresh(model.getWeights()))), 'after setWeights');
+      const adam = new Adam(model.variables);
+      adam.apply(model.variables.map((v) => tf.onesLike(v)), 0.1);
+      const stepped = fastProbs(model, x, pool);
+      assert.ok(!bits(stepped).equals(bits(scaled)), 'the Adam step changed the predictions');
+      assert.ok(bits(stepped).equals(bits(fresh(model.getWeights()))), 'after an Adam step');
+      adam.dispose();
+    } finally {
+      pool.close();
+      model.dispose();
     }
   });
 });

@@ -22,12 +22,12 @@ export function widthsOf(model: Mlp): number[] {
 
 /** The model's parameters in one array, in variable order (W0, b0, W1, b1, ...). */
 export function flatParams(model: Mlp, out?: Float32Array): Float32Array {
-  const parts = model.getWeights();
   const flat = out ?? new Float32Array(paramCount(widthsOf(model)));
   let o = 0;
-  for (const p of parts) {
-    flat.set(p, o);
-    o += p.length;
+  // Only read: dataSync's array may be the backend's own (cpu), so it is copied into `flat`, not kept.
+  for (const v of model.variables) {
+    flat.set(v.dataSync() as Float32Array, o);
+    o += v.size;
   }
   return flat;
 }
@@ -52,8 +52,22 @@ function output<T extends Float32Array | Float64Array>(pool: FastPool, Ctor: { n
   return pool.sharing ? shared(Ctor as never, n) : new Ctor(n);
 }
 
+/**
+ * Each model's flat parameters with the tensors they were read from. A variable gets new data (a new
+ * dataId) whenever it is assigned, so the same dataIds mean the same weights: evaluation, validation and
+ * attacks that call the kernels block after block read the weights once instead of a few hundred kB of
+ * copies per call, which would pile up until the collector runs.
+ */
+const flatOf = new WeakMap<Mlp, { ids: object[]; flat: Float32Array }>();
+
 function netArgs(model: Mlp): { widths: number[]; params: Float32Array } {
-  return { widths: widthsOf(model), params: flatParams(model) };
+  const ids = model.variables.map((v) => v.dataId);
+  let held = flatOf.get(model);
+  if (!held || held.ids.some((id, i) => id !== ids[i])) {
+    held = { ids, flat: flatParams(model) };
+    flatOf.set(model, held);
+  }
+  return { widths: widthsOf(model), params: held.flat };
 }
 
 /**
