@@ -170,13 +170,8 @@ export async function trainLoop(
         train.rows.gather(perm.subarray(s, e), rawB);
         const xb = applyStandardizer(rawB, schema, standardizer, undefined, scaled);
         const fb = frozenBuf ? frozenOf(rawB, undefined, frozenBuf) : null;
-        const yb = onehot.subarray(0, m * C).fill(0);
         const wb = weights.subarray(0, m);
-        for (let k = 0; k < m; k++) {
-          const i = perm[s + k];
-          yb[k * C + train.y[i]] = 1;
-          wb[k] = train.w ? train.w[i] : 1;
-        }
+        for (let k = 0; k < m; k++) wb[k] = train.w ? train.w[perm[s + k]] : 1;
         const dropoutSeed = state.rng.seed();
         const attackSeed = state.rng.seed();
         const attacked = advSpec !== null && epoch >= adv!.warmupEpochs && isAdversarialBatch(b, adv!.fraction);
@@ -192,6 +187,8 @@ export async function trainLoop(
           await new Promise((r) => setImmediate(r));
           continue;
         }
+        const yb = onehot.subarray(0, m * C).fill(0);
+        for (let k = 0; k < m; k++) yb[k * C + train.y[perm[s + k]]] = 1;
         const stats = tf.tidy(() => {
           const y = tf.tensor2d(yb, [m, C]);
           const w = tf.tensor1d(wb);
