@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench:peer [-- --jets N ...]`: the same workloads in Tagscape and in the PyTorch peer
-// (../shared/bench/torch_deepcsv.py, one thread), one after the other, and the ratios Tagscape / peer,
-// with the backend, kernel path and thread count of Tagscape (TAGSCAPE_THREADS, default the cores) and the
-// BLAS the peer's torch really uses.
+// (../shared/bench/torch_deepcsv.py), one after the other, and the ratios Tagscape / peer, with the backend,
+// kernel path and thread count of Tagscape (TAGSCAPE_THREADS, default the cores) and the BLAS the peer's
+// torch really uses. The workload is the peer's own default (200k jets, 2 epochs, batch 1024, a 51 x 51
+// surface over 2000 jets); the peer runs on one thread (the issue's comparison) unless --peer-threads N.
 // Needs /usr/bin/python3 with torch (apt-get install python3-torch); says so and stops otherwise.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,7 +47,7 @@ const theirRuns = [];
 for (let r = 0; r < rounds; r++) {
   // Through its shebang, as the installed `tagscape` command runs (with the engine's V8 flags, main/engine/node-flags.ts).
   oursRuns.push(run(path.join(root, 'bin', 'tagscape.js'), ['bench', ...common, '--json']));
-  theirRuns.push(run('/usr/bin/python3', [peer, ...common, '--threads', '1']));
+  theirRuns.push(run('/usr/bin/python3', [peer, ...common, '--threads', opt('peer-threads', '1')]));
 }
 const keys = ['train_nominal_jets_per_s', 'train_fgsm_jets_per_s', 'fgsm_attack_jets_per_s', 'surface_points_per_s'];
 const median = (runs) => {
