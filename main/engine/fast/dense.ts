@@ -21,8 +21,8 @@ export function widthsOf(model: Mlp): number[] {
 }
 
 /** The model's parameters in one array, in variable order (W0, b0, W1, b1, ...). */
-export function flatParams(model: Mlp, out?: Float32Array): Float32Array {
-  const flat = out ?? new Float32Array(paramCount(widthsOf(model)));
+export function flatParams(model: Mlp): Float32Array {
+  const flat = new Float32Array(paramCount(widthsOf(model)));
   let o = 0;
   // Only read: dataSync's array may be the backend's own (cpu), so it is copied into `flat`, not kept.
   for (const v of model.variables) {
