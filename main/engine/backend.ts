@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // The plain JavaScript backend, registered on import: the last resort, and what tfjs uses before initBackend.
 import '@tensorflow/tfjs-backend-cpu';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the main-process bundle declares one of its own at the top of every chunk.
+const nodeRequire = createRequire(import.meta.url);
 
 /**
  * Op gradients are registered by the tfjs umbrella's Node bundle (tfjs-core registers none, and its ESM
@@ -23,7 +24,7 @@ function registerGradientsOnFirstUse(): void {
   const engine = tf.engine();
   const gradients = engine.gradients;
   engine.gradients = function (this: typeof engine, ...args: Parameters<typeof gradients>) {
-    require('@tensorflow/tfjs');
+    nodeRequire('@tensorflow/tfjs');
     engine.gradients = gradients;
     return gradients.apply(this, args);
   } as typeof gradients;
@@ -67,7 +68,7 @@ async function tryTensorflow(): Promise<void> {
 
 async function tryWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const dist = path.dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   // Threads are off in Node: the threaded build needs worker support tfjs does not provide there.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   wasm.setWasmPaths(dist + path.sep);
