@@ -88,31 +88,38 @@ describe('attacks and surfaces on the simd kernels', () => {
 
   it('the FGSM kernel takes each float step of the JavaScript rule, bit for bit, also at zeros, -0 and NaN', () => {
     const rng = new Rng(9);
-    const rows = 97;
+    const pick = <T,>(xs: T[]) => xs[rng.int(xs.length)];
+    // Random rows with some special values, then every combination of the special values themselves
+    // (x0, gradient, cap, frozen), each once in an even column (eps 0) and once in an odd one (eps > 0).
+    const random = 97 * F;
+    const special = { x0: [0, -0, NaN, 1e-30, 1], g: [0, -0, NaN, 1, -1], cap: [0, -0, NaN, 0.005, 1], frozen: [0, 1] };
+    const combos = special.x0.flatMap((x) => special.g.flatMap((g) => special.cap.flatMap((c) => special.frozen.map((f) => [x, g, c, f]))));
+    const rows = random / F + Math.ceil((2 * combos.length) / F);
+    const n = rows * F;
+    const at = (e: number, q: number, randomValue: () => number) => (e < random ? randomValue() : combos[Math.floor((e - random) / 2)]?.[q] ?? 0);
+    const x0 = Float32Array.from({ length: n }, (_, e) => at(e, 0, () => (rng.uniform() < 0.1 ? pick([0, -0, NaN, 1e-30, -3e38]) : rng.normal() * 10 ** rng.int(6))));
+    const g = Float32Array.from({ length: n }, (_, e) => at(e, 1, () => (rng.uniform() < 0.2 ? pick([0, -0, NaN, 1e-40]) : rng.normal())));
+    const cap = Float32Array.from({ length: n }, (_, e) => at(e, 2, () => (rng.uniform() < 0.1 ? pick([0, -0, NaN]) : 0.03 * rng.uniform())));
+    const frozen = Uint8Array.from({ length: n }, (_, e) => at(e, 3, () => (rng.uniform() < 0.2 ? 1 : 0)));
+    const eps = Float32Array.from({ length: F }, (_, j) => (j % 2 === 0 ? 0 : 0.01 * (j + 1)));
     const k = new DenseKernels(denseModule(), [F, 4, C]);
     k.ensure(rows);
-    const pick = <T,>(xs: T[]) => xs[rng.int(xs.length)];
-    const x0 = Float32Array.from({ length: rows * F }, () => (rng.uniform() < 0.1 ? pick([0, -0, NaN, 1e-30, -3e38]) : rng.normal() * 10 ** rng.int(6)));
-    const g = Float32Array.from({ length: rows * F }, () => (rng.uniform() < 0.2 ? pick([0, -0, NaN, 1e-40]) : rng.normal()));
-    const frozen = Uint8Array.from({ length: rows * F }, () => (rng.uniform() < 0.2 ? 1 : 0));
-    const eps = Float32Array.from({ length: F }, (_, j) => (j === 0 ? 0 : 0.01 * (j + 1)));
-    const cap = Float32Array.from({ length: rows * F }, () => (rng.uniform() < 0.1 ? pick([0, -0]) : 0.03 * rng.uniform()));
     for (const withCap of [false, true]) {
       const want = Float32Array.from(x0);
-      for (let e = 0; e < want.length; e++) {
+      for (let e = 0; e < n; e++) {
         if (frozen[e]) continue;
         const xa = g[e] !== 0 ? Math.fround(x0[e] + (g[e] > 0 ? eps[e % F] : -eps[e % F])) : x0[e];
         let d = Math.fround(xa - x0[e]);
         if (withCap) d = Math.min(Math.max(d, -cap[e]), cap[e]);
         want[e] = x0[e] + d;
       }
-      k.f32(k.X, rows * F).set(x0);
-      k.f32(k.dX, rows * F).set(g);
-      k.u8(k.frozen, rows * F).set(frozen);
+      k.f32(k.X, n).set(x0);
+      k.f32(k.dX, n).set(g);
+      k.u8(k.frozen, n).set(frozen);
       k.f32(k.eps, F).set(eps);
-      k.f32(k.cap, rows * F).set(cap);
+      k.f32(k.cap, n).set(cap);
       k.ex.fgsm(k.X, k.dX, k.frozen, k.eps, withCap ? k.cap : 0, rows, F);
-      const got = k.f32(k.X, rows * F);
+      const got = k.f32(k.X, n);
       // Bit for bit, so -0 and +0 differ; a NaN is any NaN (its payload is the hardware's).
       const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)), (b, e) => (Number.isNaN(a[e]) ? 'NaN' : b));
       assert.deepEqual(bits(got), bits(want), withCap ? 'with a cap' : 'without a cap');

@@ -65,7 +65,7 @@ describe('simd row operations over several blocks', () => {
       assert.ok(!bits(scaled).equals(bits(before)), 'setWeights changed the predictions');
       assert.ok(bits(scaled).equals(bits(fresh(model.getWeights()))), 'after setWeights');
       const adam = new Adam(model.variables);
-      adam.apply(model.variables.map((v) => tf.onesLike(v)), 0.1);
+      tf.tidy(() => adam.apply(model.variables.map((v) => tf.onesLike(v)), 0.1));
       const stepped = fastProbs(model, x, pool);
       assert.ok(!bits(stepped).equals(bits(scaled)), 'the Adam step changed the predictions');
       assert.ok(bits(stepped).equals(bits(fresh(model.getWeights()))), 'after an Adam step');

@@ -1,12 +1,15 @@
 /**
- * Where a jet's FGSM step lands on a loss map. The step is the attack itself (attackBatch: eps times the
- * sign of the input gradient of the loss against the true label, inference mode, frozen entries kept),
+ * Where a jet's FGSM step lands on a loss map. The step is the attack itself (attackBatch, or fastAttack on
+ * the simd kernels: eps times the sign of the input gradient of the loss against the true label, inference
+ * mode, frozen entries kept),
  * and its position on the map is its orthogonal projection onto the plane of the map's two directions,
  * written in the axes' own coordinates: the (a, b) whose a d1 + b d2 lies closest to the step. The part
  * of the step outside that plane is reported as the fraction of its length the plane holds.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attackBatch } from '../attacks/perturb.ts';
+import { fastAttack, fastPerJetLoss } from '../fast/dense.ts';
+import { kernelPath } from '../fast/kernels.ts';
 import { perJetLoss, type LossConfig } from '../model/losses.ts';
 import type { Mlp } from '../model/mlp.ts';
 import { oneHot } from '../model/one-hot.ts';
@@ -28,6 +31,11 @@ export interface FgsmStep {
 export function fgsmDelta(model: Mlp, loss: LossConfig, x: Float32Array, label: number, frozen: Uint8Array, eps: number): { delta: Float32Array; loss: number } {
   const F = model.config.inputs;
   const C = model.config.outputs;
+  if (kernelPath() === 'simd') {
+    const labels = Int32Array.of(label);
+    const xa = fastAttack(model, x, labels, { spec: { kind: 'fgsm', eps }, loss, frozen, factors: new Float32Array(F).fill(1) });
+    return { delta: Float32Array.from(xa, (v, j) => v - x[j]), loss: fastPerJetLoss(model, xa, labels, loss)[0] };
+  }
   const [adv, after] = tf.tidy(() => {
     const xs = tf.tensor2d(x, [1, F]);
     const y = tf.tensor2d(oneHot([label], C), [1, C]);

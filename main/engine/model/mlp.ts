@@ -94,7 +94,9 @@ export class Mlp {
     if (values.length !== vars.length) throw new Error(`Expected ${vars.length} weight arrays, got ${values.length}.`);
     vars.forEach((v, i) => {
       if (values[i].length !== v.size) throw new Error(`Weight array ${i} has ${values[i].length} values, expected ${v.size}.`);
-      assignFrom(v, tf.tensor(values[i], v.shape));
+      // A copy: the cpu backend would keep the caller's array as the weights' storage, so writing into it
+      // later would change the weights behind tfjs's back (and behind the kernels' cache, fast/dense.ts).
+      assignFrom(v, tf.tensor(Float32Array.from(values[i]), v.shape));
     });
   }
 
