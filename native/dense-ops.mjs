@@ -443,8 +443,9 @@ const ops = {
       }
       const drop = dropoutAt(a.drop, lo);
       k.ensure(n);
-      // A copy: the penalty below rewrites the kernels' X, of which an FGSM result is a view.
-      const x = a.attack ? Float32Array.from(attackRows(k, { ...a.attack, x: a.x, y: a.y, loss: a.loss }, lo, n, drop)) : a.x.subarray(lo * F, (lo + n) * F);
+      const xa = a.attack ? attackRows(k, { ...a.attack, x: a.x, y: a.y, loss: a.loss }, lo, n, drop) : a.x.subarray(lo * F, (lo + n) * F);
+      // A copy where the penalty below rewrites the kernels' X, of which an FGSM result is a view.
+      const x = a.attack && a.penalty ? Float32Array.from(xa) : xa;
       if (a.xOut) a.xOut.set(x, lo * F);
       k.i32(k.Y, n).set(a.y.subarray(lo, lo + n));
       const w = a.w.subarray(lo, lo + n);

@@ -10,7 +10,7 @@ import { toWire } from '../../shared/charts/wire.ts';
 import { activeBackend } from '../engine/backend.ts';
 import { engineInfo } from '../engine/engine-info.ts';
 import type { JetDataset } from '../engine/data/dataset.ts';
-import { canStream, openJets, type OpenOptions } from '../engine/data/open.ts';
+import { canStream, openJets, readsRowsFromDisk, type OpenOptions } from '../engine/data/open.ts';
 import { memorySource, readWhole, type JetSource } from '../engine/data/source.ts';
 import { loadWhole } from '../engine/data/whole.ts';
 import { summariseData } from '../engine/data/summary.ts';
@@ -63,12 +63,10 @@ export function createHandlers(workspace: string, jobs: JobManager, options: Han
   // Evaluate reads the jets once, in order: from the cache, or opened and closed again.
   const source = async (spec: string): Promise<JetSource> => (cache.has(spec) || !canStream(spec) ? memorySource(await dataset(spec)) : open(spec));
   // The Data page reads a large .h5 file from disk, kept open between its requests, and holds only what a
-  // request needs (labels, a few columns, the rows in view); anything else comes from the cache. Not Parquet:
-  // one input's column or a few scattered rows cost it whole column chunks decoded (200k jets in row groups
-  // of 100k: 42 s to sort by an input, 162 s for a window of that order).
+  // request needs (labels, a few columns, the rows in view); anything else comes from the cache.
   const pageFiles = new OpenSources(open);
   const pageData = async <T>(spec: string, fn: (src: JetSource) => Promise<T>): Promise<T> =>
-    cache.has(spec) || !canStream(spec) || path.extname(spec).toLowerCase() === '.parquet' ? fn(memorySource(await dataset(spec))) : pageFiles.use(spec, fn);
+    cache.has(spec) || !readsRowsFromDisk(spec) ? fn(memorySource(await dataset(spec))) : pageFiles.use(spec, fn);
   // The window's local executor: scan tasks run as jobs; while queued or running, the job manager knows them
   // better than their state files (a queued job has not written one yet).
   const scanJobs = new Map<string, { scan: string; index: number }>();

@@ -18,7 +18,7 @@ import { startTraining } from '../../main/engine/train/run.ts';
 import { JobManager } from '../../main/jobs/job-manager.ts';
 import { createHandlers, dispatch } from '../../main/server/handlers.ts';
 import { OpenSources } from '../../main/server/open-sources.ts';
-import { backend, tmpDir } from '../helpers.ts';
+import { backend, repeatedJets, tmpDir } from '../helpers.ts';
 
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -47,44 +47,40 @@ describe('the Data page on a file read from disk', () => {
     await startTraining({ workspace, name: 'r', data: generateJets({ jets: 1500, seed: 2 }), config: { epochs: 1, batchSize: 256 } });
     file = path.join(tmpDir(), 'jets.h5');
     // 20k jets: 5000 generated ones repeated 4 times (ties in every column, broken by the data order).
-    const base = generateJets({ jets: 5000, seed: 11 });
-    const features = new Float32Array(base.features.length * 4);
-    const labels = new Int32Array(base.n * 4);
-    for (let r = 0; r < 4; r++) {
-      features.set(base.features, r * base.features.length);
-      labels.set(base.labels, r * base.n);
-    }
-    await writeJetsH5(file, { ...base, n: base.n * 4, features, labels });
+    await writeJetsH5(file, repeatedJets(generateJets({ jets: 5000, seed: 11 }), 4));
     d = await readJetsH5(file);
   });
 
-  it('summarises the file with the numbers of the jets loaded whole, for any input', async () => {
+  /** `fn` on a counting source streamed from the file, closed afterwards whatever happens. */
+  async function withStreamed(fn: (src: Awaited<ReturnType<typeof streamed>>) => Promise<void>): Promise<void> {
     const src = await streamed(file);
     try {
+      await fn(src);
+    } finally {
+      await src.close();
+    }
+  }
+
+  it('summarises the file with the numbers of the jets loaded whole, for any input', async () => {
+    await withStreamed(async (src) => {
       for (const feature of [undefined, 'jet_pt', 'trackSip3dSig_2', 'jetNSelectedTracks']) {
         assert.deepEqual(await summariseData(src, feature, 25), await summariseData(d, feature, 25), String(feature));
       }
       assert.equal(src.jetsRead, 4 * d.n, 'one pass over the file per summary');
-    } finally {
-      await src.close();
-    }
+    });
   });
 
   it('gives a run\'s scores bit for bit as on the jets loaded whole', async () => {
-    const src = await streamed(file);
-    try {
+    await withStreamed(async (src) => {
       const fromFile = await jetScores(workspace, 'r', src);
       const whole = await jetScores(workspace, 'r', d);
       assert.ok(bits(fromFile.values).equals(bits(whole.values)));
       assert.ok(new Set(fromFile.values).size > 100, 'the scores vary from jet to jet');
-    } finally {
-      await src.close();
-    }
+    });
   });
 
   it('orders and pages the jets as loaded whole, reading only the rows in view', async () => {
-    const src = await streamed(file);
-    try {
+    await withStreamed(async (src) => {
       const scores = await jetScores(workspace, 'r', d);
       const queries = [
         {},
@@ -117,9 +113,7 @@ describe('the Data page on a file read from disk', () => {
       const [reads, read] = [src.reads, src.jetsRead];
       await jetTablePage(src, await jetTableOrder(src, {}), 1000, 50);
       assert.deepEqual([src.reads - reads, src.jetsRead - read], [1, 50]);
-    } finally {
-      await src.close();
-    }
+    });
   });
 
   it('answers the Data page\'s requests alike from a file streamed and from the jets loaded whole', async () => {

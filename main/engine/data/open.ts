@@ -38,6 +38,15 @@ export function canStream(spec: string): boolean {
 }
 
 /**
+ * Whether a few rows or one input's column can be read from the file cheaply: HDF5. Not Parquet, which
+ * decodes whole column chunks for them (200k jets in row groups of 100k: 42 s to sort by an input, 162 s
+ * for a window of that order).
+ */
+export function readsRowsFromDisk(spec: string): boolean {
+  return canStream(spec) && path.extname(spec).toLowerCase() !== '.parquet';
+}
+
+/**
  * "N jets (X MB of inputs) streamed from disk" for a source read a block at a time, "... read from disk,
  * what is read at random held in memory" for one that holds its rows (holdRows); null for one in memory.
  */

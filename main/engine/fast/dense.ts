@@ -104,14 +104,19 @@ function stageBlock<T extends RowArray>(store: Map<string, RowArray>, name: stri
   return out;
 }
 
-/**
- * Rows [s, e) of a row operation's arguments: each per-row input ([array, values per row]) and each
- * typed array among the fixed ones (the weights, attack factors) passed through `stage`.
- */
-function blockArgs(fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, s: number, e: number, stage: (name: string, a: RowArray) => RowArray): Record<string, unknown> {
+type Stage = (name: string, a: RowArray) => RowArray;
+
+/** A row operation's fixed arguments with each typed array among them (the weights, attack factors) passed through `stage`, once a call. */
+function stageFixed(fixed: Record<string, unknown>, stage: Stage): Record<string, unknown> {
+  const args = { ...fixed };
+  for (const [k, v] of Object.entries(fixed)) if (ArrayBuffer.isView(v)) args[k] = stage(k, v as RowArray);
+  return args;
+}
+
+/** Rows [s, e) of a row operation's arguments: each per-row input ([array, values per row]) passed through `stage`. */
+function blockArgs(fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, s: number, e: number, stage: Stage): Record<string, unknown> {
   const drop = fixed.drop as { row0?: number } | null | undefined;
   const args: Record<string, unknown> = { ...fixed, drop: drop ? { ...drop, row0: s } : null };
-  for (const [k, v] of Object.entries(fixed)) if (ArrayBuffer.isView(v)) args[k] = stage(k, v as RowArray);
   for (const [k, v] of Object.entries(perRow)) args[k] = v ? stage(k, v[0].subarray(s * v[1], e * v[1])) : null;
   return args;
 }
@@ -124,9 +129,11 @@ function blockArgs(fixed: Record<string, unknown>, perRow: Record<string, [RowAr
  */
 function rowOp(pool: FastPool, op: OpName, n: number, fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, outWidth: number): Float32Array {
   const result = new Float32Array(n * outWidth);
+  const stage: Stage = (k, a) => (pool.sharing ? stageBlock(staging, k, a) : a);
+  const call = stageFixed(fixed, stage);
   for (let s = 0; s < n; s += BLOCK) {
     const e = Math.min(n, s + BLOCK);
-    const args = blockArgs(fixed, perRow, s, e, (k, a) => (pool.sharing ? stageBlock(staging, k, a) : a));
+    const args = blockArgs(call, perRow, s, e, stage);
     const out = pool.sharing ? staged(staging, 'out', Float32Array, (e - s) * outWidth) : result.subarray(s * outWidth, e * outWidth);
     pool.rows(op, { ...args, out }, e - s);
     if (pool.sharing) result.set(out, s * outWidth);
@@ -145,9 +152,11 @@ const idleStaging: Map<string, RowArray>[] = [];
 async function rowOpAsync(pool: FastPool, op: OpName, n: number, fixed: Record<string, unknown>, perRow: Record<string, [RowArray, number] | null>, outWidth: number): Promise<Float32Array> {
   const result = new Float32Array(n * outWidth);
   const own = idleStaging.pop() ?? new Map<string, RowArray>();
+  const stage: Stage = (k, a) => stageBlock(own, k, a);
+  const call = stageFixed(fixed, stage);
   for (let s = 0; s < n; s += BLOCK) {
     const e = Math.min(n, s + BLOCK);
-    const args = blockArgs(fixed, perRow, s, e, (k, a) => stageBlock(own, k, a));
+    const args = blockArgs(call, perRow, s, e, stage);
     const out = staged(own, 'out', Float32Array, (e - s) * outWidth);
     // A failed block may leave a worker still writing to these: they are then not reused.
     await pool.rowsAsync(op, { ...args, out }, e - s);
@@ -230,8 +239,8 @@ export function fastAttack(model: Mlp, x: Float32Array, labels: Int32Array, ctx:
     ...netArgs(model),
     loss: lossArgs(ctx.loss),
     spec: ctx.spec,
-    factors: Float32Array.from(ctx.factors),
-    groupOf: ctx.groupOf ? Int32Array.from(ctx.groupOf) : null,
+    factors: ctx.factors,
+    groupOf: ctx.groupOf ?? null,
     nGroups: ctx.nGroups ?? 1,
     drop: dropoutArgs(model, ctx.dropoutSeed),
   };

@@ -51,14 +51,15 @@ export function ptEtaCell(b: PtEtaBinning, features: Float32Array, base: number)
 /**
  * The weights scaled per class so that every class present among `rows` carries the same total weight
  * there (the "flavour" part of the paper's pT–eta–flavour reweighting); the overall total is kept.
+ * `weights` null: every jet weighs 1.
  */
-export function balanceClasses(weights: Float32Array, labels: Int32Array, C: number, rows: ArrayLike<number>): Float32Array {
+export function balanceClasses(weights: Float32Array | null, labels: Int32Array, C: number, rows: ArrayLike<number>): Float32Array {
   const totals = new Float64Array(C);
-  for (let r = 0; r < rows.length; r++) totals[labels[rows[r]]] += weights[rows[r]];
+  for (let r = 0; r < rows.length; r++) totals[labels[rows[r]]] += weights ? weights[rows[r]] : 1;
   const all = totals.reduce((s, t) => s + t, 0);
   const present = totals.filter((t) => t > 0).length;
   const scale = Array.from(totals, (t) => (t > 0 ? all / present / t : 1));
-  return Float32Array.from(weights, (w, i) => w * scale[labels[i]]);
+  return weights ? Float32Array.from(weights, (w, i) => w * scale[labels[i]]) : Float32Array.from(labels, (c) => scale[c]);
 }
 
 /**

@@ -132,7 +132,7 @@ function jetWeights(p: Prepared): Float32Array | null {
     ? ptEtaWeightsFromCells(stores.reweight.binning, stores.reweight.cells, src.labels, C, rowsOf(split, SPLIT_TRAIN), src.weights)
     : src.weights ?? null;
   // A run stored before this setting existed has none: off.
-  return p.config.train.balanceFlavours ? balanceClasses(w ?? new Float32Array(src.n).fill(1), src.labels, C, rowsOf(split, SPLIT_TRAIN)) : w;
+  return p.config.train.balanceFlavours ? balanceClasses(w, src.labels, C, rowsOf(split, SPLIT_TRAIN)) : w;
 }
 
 function prepareStores(src: JetSource, split: Uint8Array, train: TrainConfig, scratch: string): Promise<SplitStores> {
